@@ -1,0 +1,28 @@
+# Ichnos container: `ichnos start` (migrate, web and worker) by default.
+# Build: docker build -t ichnos --build-arg COMMIT=$(git rev-parse HEAD) .
+FROM node:20-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Production dependencies only: tsx runs the TypeScript sources, no compile step.
+RUN npm ci --omit=dev --no-audit --no-fund
+
+FROM node:20-bookworm-slim AS runtime
+ARG COMMIT=unknown
+ARG VERSION=0.1.0
+ENV NODE_ENV=production \
+    ICHNOS_PORT=8000
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json package-lock.json tsconfig.json ./
+COPY bin ./bin
+COPY src ./src
+COPY migrations ./migrations
+COPY data ./data
+RUN printf '{"source":"ichnos","version":"%s","commit":"%s","build":"docker"}\n' "$VERSION" "$COMMIT" > version.json \
+ && chown -R node:node /app
+USER node
+EXPOSE 8000
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.ICHNOS_PORT||8000)+'/__lbheartbeat__').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+ENTRYPOINT ["bin/ichnos"]
+CMD ["start"]

@@ -1,0 +1,110 @@
+// Environment → typed, validated configuration. The only reader of process.env.
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export interface Config {
+  dbUrl: string;
+  /** Read replica used by locate lookups; equals dbUrl when not configured. */
+  dbReadUrl: string;
+  redisUrl: string;
+  /** Prefix of every Redis key Ichnos writes (lets several deployments or tests share one Redis). */
+  redisPrefix: string;
+  port: number;
+  host: string;
+  /** undefined ⇒ the bundled DB-IP Lite City database. */
+  geoipPath: string | undefined;
+  trustProxy: boolean;
+  logLevel: LogLevel;
+  /** Decompressed request body limit in bytes. */
+  maxBodyBytes: number;
+  /** Station retention for the daily clean-up, days. */
+  retentionDays: number;
+  /** Incoming-queue length above which locate-derived data is sampled down first. */
+  backlogLimit: number;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function str(env: Env, name: string, def: string): string {
+  const v = env[name];
+  return v === undefined || v === '' ? def : v;
+}
+
+function int(env: Env, name: string, def: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
+  const n = Number(raw.trim());
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function bool(env: Env, name: string, def: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  const v = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  throw new ConfigError(name, `expected true or false, got "${raw}"`);
+}
+
+function url(env: Env, name: string, def: string, protocols: readonly string[]): string {
+  const raw = str(env, name, def);
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `not a valid URL: "${raw}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `expected a ${protocols.join(' or ')} URL, got "${parsed.protocol}"`);
+  }
+  return raw;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const dbUrl = url(env, 'ICHNOS_DB_URL', 'mysql://root@127.0.0.1:3306/ichnos', ['mysql:', 'mariadb:']);
+  const dbName = new URL(dbUrl).pathname.replace(/^\//, '');
+  if (!/^[A-Za-z0-9_]{1,64}$/.test(dbName)) {
+    throw new ConfigError('ICHNOS_DB_URL', `the URL must name a database (letters, digits, _), got "${dbName}"`);
+  }
+  const logLevel = str(env, 'ICHNOS_LOG_LEVEL', 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('ICHNOS_LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  const prefix = str(env, 'ICHNOS_REDIS_PREFIX', 'ichnos');
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(prefix)) {
+    throw new ConfigError('ICHNOS_REDIS_PREFIX', `letters, digits, "_", "." and "-" only, got "${prefix}"`);
+  }
+  const geoip = env.ICHNOS_GEOIP_PATH;
+  return {
+    dbUrl,
+    dbReadUrl: url(env, 'ICHNOS_DB_READ_URL', dbUrl, ['mysql:', 'mariadb:']),
+    redisUrl: url(env, 'ICHNOS_REDIS_URL', 'redis://127.0.0.1:6379/0', ['redis:', 'rediss:']),
+    redisPrefix: prefix,
+    port: int(env, 'ICHNOS_PORT', 8000, 0, 65535),
+    host: str(env, 'ICHNOS_HOST', '0.0.0.0'),
+    geoipPath: geoip === undefined || geoip === '' ? undefined : geoip,
+    trustProxy: bool(env, 'ICHNOS_TRUST_PROXY', true),
+    logLevel,
+    maxBodyBytes: int(env, 'ICHNOS_MAX_BODY_BYTES', 64 * 1024 * 1024, 1024, 2 ** 31),
+    retentionDays: int(env, 'ICHNOS_RETENTION_DAYS', 730, 1, 36500),
+    backlogLimit: int(env, 'ICHNOS_BACKLOG_LIMIT', 1_000_000, 1, 2 ** 31),
+  };
+}
+
+/** The database name in a MySQL URL. */
+export function databaseName(dbUrl: string): string {
+  return new URL(dbUrl).pathname.replace(/^\//, '');
+}

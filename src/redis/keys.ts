@@ -1,0 +1,63 @@
+// Every Redis key Ichnos uses is built here, under one configurable prefix.
+// Keys that one multi-key command, pipeline or script touches share a {hash tag}, so Redis
+// Cluster routes them to one slot.
+
+/** UTC day as YYYYMMDD (limit counters) and YYYY-MM-DD (unique-user HLLs), as the reference. */
+export function utcDayCompact(now: Date): string {
+  return now.toISOString().slice(0, 10).replace(/-/g, '');
+}
+export function utcDayDashed(now: Date): string {
+  return now.toISOString().slice(0, 10);
+}
+
+export type ApiPath = 'v1.geolocate' | 'v1.country' | 'v2.geosubmit' | 'v1.geosubmit' | 'v1.submit';
+export type ApiType = 'locate' | 'region' | 'submit';
+
+export class RedisKeys {
+  constructor(readonly prefix: string) {}
+
+  /** Daily request counter per key and endpoint (api.md §2.3). Tagged by API key. */
+  apiLimit(apiKey: string, path: ApiPath, now: Date): string {
+    return `${this.prefix}:apilimit:{${apiKey}}:${path}:${utcDayCompact(now)}`;
+  }
+
+  /** Unique client IPs per key, API type and day (HyperLogLog). Same tag as apiLimit. */
+  apiUsers(apiKey: string, type: ApiType, now: Date): string {
+    return `${this.prefix}:apiuser:{${apiKey}}:${type}:${utcDayDashed(now)}`;
+  }
+
+  /** Pattern matching every limit counter of one key (for `keys show`). */
+  apiLimitPattern(apiKey: string): string {
+    return `${this.prefix}:apilimit:{${apiKey}}:*`;
+  }
+
+  /** External fallback rate-limit bucket. */
+  fallbackRateLimit(name: string, bucket: number): string {
+    return `${this.prefix}:fallback_ratelimit:{${name}}:${bucket}`;
+  }
+
+  /** External fallback answer cache, one key per network. */
+  fallbackCache(name: string, kind: 'wifi' | 'blue' | 'cell', id: string): string {
+    return `${this.prefix}:cache:fallback:${name}:${kind}:${id}`;
+  }
+
+  /** 0..100, multiplies every key's store_sample_locate (api.md §7). */
+  globalLocateSampleRate(): string {
+    return `${this.prefix}:global_locate_sample_rate`;
+  }
+
+  /** Pipeline lists share one tag so a reliable move between them is one atomic command. */
+  queue(name: string): string {
+    return `${this.prefix}:{queue}:${name}`;
+  }
+
+  /** Content caches (stats pages etc.). */
+  cache(name: string): string {
+    return `${this.prefix}:cache:${name}`;
+  }
+
+  /** BullMQ's own prefix: one hash tag so its multi-key scripts work on Redis Cluster. */
+  bullPrefix(): string {
+    return `{${this.prefix}:bull}`;
+  }
+}

@@ -1,0 +1,31 @@
+// Composes the Koa application from the services.
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { Services } from '../services.js';
+import { errorHandler } from './middleware/errors.js';
+import { observe } from './middleware/observe.js';
+import { securityHeaders } from './middleware/security.js';
+import { locateRoutes } from './routes/locate.js';
+import { monitorRoutes } from './routes/monitor.js';
+
+export function createApp(services: Services): Koa {
+  const app = new Koa({ proxy: services.config.trustProxy });
+  const router = new Router();
+  monitorRoutes(router, services);
+  locateRoutes(router, services);
+
+  app.use(observe(services.log, services.metrics));
+  app.use(securityHeaders());
+  app.use(errorHandler(services.log));
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  app.use(async (ctx) => {
+    // Unknown paths get an HTML 404, not the JSON envelope (api.md §1).
+    ctx.status = 404;
+    ctx.type = 'text/html';
+    ctx.body = '<h1>404 Not Found</h1>';
+  });
+  // Koa logs errors it sees; ours are handled above, so keep its default handler quiet.
+  app.silent = true;
+  return app;
+}

@@ -1,0 +1,62 @@
+// Reading API request bodies: optional gzip, a decompressed size limit enforced while streaming
+// (a body over the limit is never held whole), strict UTF-8, JSON. Every failure is a 4xx.
+import type { IncomingMessage } from 'node:http';
+import { createGunzip } from 'node:zlib';
+import { parseError, payloadTooLarge } from './errors.js';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export interface BodyLimits {
+  /** Decompressed bytes. */
+  maxBytes: number;
+}
+
+/** Read the raw (decompressed) body; resolves an empty Buffer for a zero-length body. */
+export async function readRawBody(req: IncomingMessage, limits: BodyLimits): Promise<Buffer> {
+  const gzip = (req.headers['content-encoding'] ?? '').trim().toLowerCase() === 'gzip';
+  const declared = Number(req.headers['content-length']);
+  // Compressed input can only grow, so a declared length over the limit is refused unread.
+  if (Number.isFinite(declared) && declared > limits.maxBytes) throw payloadTooLarge();
+  const source: NodeJS.ReadableStream = gzip ? req.pipe(createGunzip()) : req;
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      if (total > limits.maxBytes) {
+        // Stop reading; the caller answers 413 and closes the connection.
+        req.unpipe();
+        req.pause();
+        throw payloadTooLarge();
+      }
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    if (err instanceof Error && err.name === 'ApiError') throw err;
+    if (gzip) throw parseError({ decode: `gzip: ${(err as Error).message}` });
+    throw parseError({ decode: `read: ${(err as Error).message}` });
+  }
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+}
+
+/** Decode and parse a raw body. Zero-length ⇒ `undefined` (callers treat it as `{}` or "no body"). */
+export function parseJsonBody(raw: Buffer, contentType: string | undefined): unknown {
+  if (raw.length === 0) return undefined;
+  const charset = /charset=([^;]+)/i.exec(contentType ?? '')?.[1]?.trim().toLowerCase();
+  let text: string;
+  try {
+    if (charset && !['utf-8', 'utf8', 'us-ascii', 'ascii'].includes(charset)) {
+      const decoder = new TextDecoder(charset, { fatal: true });
+      text = decoder.decode(raw);
+    } else {
+      text = utf8.decode(raw);
+    }
+  } catch (err) {
+    throw parseError({ decode: `decode: ${(err as Error).message}` });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw parseError({ decode: `JSON: ${(err as Error).message}` });
+  }
+}
