@@ -1,0 +1,142 @@
+// Station tables, read side: one `SELECT … WHERE id IN (…)` per station kind per request.
+import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import { type AreaKey, areaIdToBinary, type CellKey, cellIdToBinary, macFromBinary, macToBinary, type Mac } from '../domain/ids.js';
+import { radioFromCode } from '../domain/radio.js';
+import { type StationRecord, sourceFromCode } from '../domain/station.js';
+
+type Queryable = Pool | PoolConnection;
+
+export const STATION_COLUMNS =
+  'lat, lon, max_lat, min_lat, max_lon, min_lon, radius, region, samples, source, weight, ' +
+  'created, modified, last_seen, block_first, block_last, block_count';
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const date = (v: unknown): Date | null => (v instanceof Date ? v : v === null || v === undefined ? null : new Date(String(v)));
+
+export function rowToStation(r: RowDataPacket): StationRecord {
+  return {
+    lat: num(r.lat),
+    lon: num(r.lon),
+    maxLat: num(r.max_lat),
+    minLat: num(r.min_lat),
+    maxLon: num(r.max_lon),
+    minLon: num(r.min_lon),
+    radius: num(r.radius),
+    region: r.region ?? null,
+    samples: num(r.samples),
+    source: sourceFromCode(num(r.source)),
+    weight: num(r.weight),
+    created: date(r.created),
+    modified: date(r.modified),
+    lastSeen: date(r.last_seen),
+    blockFirst: date(r.block_first),
+    blockLast: date(r.block_last),
+    blockCount: num(r.block_count),
+  };
+}
+
+export interface MacStation extends StationRecord {
+  mac: Mac;
+}
+
+export interface CellStation extends StationRecord, CellKey {
+  psc: number | null;
+}
+
+export interface CellAreaRecord extends AreaKey {
+  lat: number | null;
+  lon: number | null;
+  radius: number | null;
+  region: string | null;
+  avgCellRadius: number | null;
+  numCells: number | null;
+  created: Date | null;
+  modified: Date | null;
+  lastSeen: Date | null;
+}
+
+// Prepared statements are cached per SQL text; padding the IN list to a few fixed sizes (with
+// repeats of the first id, which IN ignores) keeps that cache small and every lookup prepared.
+const SIZES = [1, 2, 4, 8, 16, 32, 64, 128];
+
+function padded(ids: Buffer[]): { sql: string; params: Buffer[] } {
+  const size = SIZES.find((s) => s >= ids.length) ?? ids.length;
+  const params = ids.slice();
+  while (params.length < size) params.push(ids[0]);
+  return { sql: new Array(size).fill('?').join(','), params };
+}
+
+async function findByMac(db: Queryable, table: 'wifi_station' | 'blue_station', macs: readonly Mac[]): Promise<MacStation[]> {
+  if (macs.length === 0) return [];
+  const { sql, params } = padded(macs.map(macToBinary));
+  const [rows] = await db.execute<RowDataPacket[]>(
+    `SELECT mac, ${STATION_COLUMNS} FROM ${table} WHERE mac IN (${sql})`,
+    params,
+  );
+  return rows.map((r) => ({ mac: macFromBinary(r.mac as Buffer), ...rowToStation(r) }));
+}
+
+export function findWifi(db: Queryable, macs: readonly Mac[]): Promise<MacStation[]> {
+  return findByMac(db, 'wifi_station', macs);
+}
+
+export function findBlue(db: Queryable, macs: readonly Mac[]): Promise<MacStation[]> {
+  return findByMac(db, 'blue_station', macs);
+}
+
+function rowToCell(r: RowDataPacket): CellStation {
+  const radio = radioFromCode(Number(r.radio));
+  if (!radio) throw new Error(`cell_station row with unknown radio ${r.radio}`);
+  return {
+    radio,
+    mcc: Number(r.mcc),
+    mnc: Number(r.mnc),
+    lac: Number(r.lac),
+    cid: Number(r.cid),
+    psc: num(r.psc),
+    ...rowToStation(r),
+  };
+}
+
+export async function findCells(db: Queryable, keys: readonly CellKey[]): Promise<CellStation[]> {
+  if (keys.length === 0) return [];
+  const { sql, params } = padded(keys.map(cellIdToBinary));
+  const [rows] = await db.execute<RowDataPacket[]>(
+    `SELECT radio, mcc, mnc, lac, cid, psc, ${STATION_COLUMNS} FROM cell_station WHERE cellid IN (${sql})`,
+    params,
+  );
+  return rows.map(rowToCell);
+}
+
+export function rowToArea(r: RowDataPacket): CellAreaRecord {
+  const radio = radioFromCode(Number(r.radio));
+  if (!radio) throw new Error(`cell_area row with unknown radio ${r.radio}`);
+  return {
+    radio,
+    mcc: Number(r.mcc),
+    mnc: Number(r.mnc),
+    lac: Number(r.lac),
+    lat: num(r.lat),
+    lon: num(r.lon),
+    radius: num(r.radius),
+    region: r.region ?? null,
+    avgCellRadius: num(r.avg_cell_radius),
+    numCells: num(r.num_cells),
+    created: date(r.created),
+    modified: date(r.modified),
+    lastSeen: date(r.last_seen),
+  };
+}
+
+export const AREA_COLUMNS =
+  'radio, mcc, mnc, lac, lat, lon, radius, region, avg_cell_radius, num_cells, created, modified, last_seen';
+
+export async function findAreas(db: Queryable, keys: readonly AreaKey[]): Promise<CellAreaRecord[]> {
+  if (keys.length === 0) return [];
+  const { sql, params } = padded(keys.map(areaIdToBinary));
+  const [rows] = await db.execute<RowDataPacket[]>(
+    `SELECT ${AREA_COLUMNS} FROM cell_area WHERE areaid IN (${sql})`,
+    params,
+  );
+  return rows.map(rowToArea);
+}
