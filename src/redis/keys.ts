@@ -51,6 +51,50 @@ export class RedisKeys {
     return `${this.prefix}:{queue}:${name}`;
   }
 
+  // The keys below belong to the reliable queues (src/pipeline/queues.ts). They all carry the
+  // same {queue} tag as the lists: a take, an ack, or "push the outputs and ack the input" is
+  // one script over one slot. Queue names contain ':' (wifi:3), so each family has its own word.
+
+  /** Prefix of the in-flight list of one batch; the script appends the batch id. */
+  queueInFlightPrefix(): string {
+    return `${this.prefix}:{queue}:inflight:`;
+  }
+
+  /** In-flight list of one taken, not yet acknowledged batch. */
+  queueInFlight(batchId: string): string {
+    return `${this.queueInFlightPrefix()}${batchId}`;
+  }
+
+  /** ZSET batch id → lease deadline (Unix ms, Redis clock) of one queue's in-flight batches. */
+  queueLeases(name: string): string {
+    return `${this.prefix}:{queue}:leases:${name}`;
+  }
+
+  /** HASH batch id → delivery attempts, per queue. */
+  queueAttempts(name: string): string {
+    return `${this.prefix}:{queue}:attempts:${name}`;
+  }
+
+  /** Items of batches that failed too often: kept for an operator, never dropped. */
+  queueDead(name: string): string {
+    return `${this.prefix}:{queue}:dead:${name}`;
+  }
+
+  /** A big submission is staged here, then appended to the incoming list in one script. */
+  queueStaging(id: string): string {
+    return `${this.prefix}:{queue}:staging:${id}`;
+  }
+
+  /** Observations (or reports) counted per kind and UTC day by the incoming stage, same tag. */
+  pipelineCounter(kind: string, now: Date): string {
+    return `${this.prefix}:{queue}:count:${kind}:${utcDayCompact(now)}`;
+  }
+
+  /** Where the monitor keeps the operator's sample rate while it has lowered it. */
+  globalLocateSampleRateSaved(): string {
+    return `${this.prefix}:global_locate_sample_rate:saved`;
+  }
+
   /** Content caches (stats pages etc.). */
   cache(name: string): string {
     return `${this.prefix}:cache:${name}`;
