@@ -15,14 +15,73 @@ export interface Metrics {
   /** Queue lengths and oldest item age (filled by the pipeline monitor). */
   queueLength: Gauge<'queue'>;
   queueAge: Gauge<'queue'>;
+  /** Batches taken and not acknowledged, and items parked after too many failures, per queue. */
+  queueInFlight: Gauge<'queue'>;
+  queueDead: Gauge<'queue'>;
+  /** Items processed by each pipeline stage, and failed stage runs or batches. */
+  stageItems: Counter<'stage'>;
+  stageFailures: Counter<'stage'>;
+  /**
+   * Where the queue gauges are read from at scrape time. Worker processes serve no /metrics,
+   * so the web process installs a Redis reader here (submit routes). Unset ⇒ last values set.
+   */
+  queueSource: { read: (() => Promise<QueueGaugeValues[]>) | null };
   /** External fallback calls by provider and outcome. */
   fallbackCalls: Counter<'provider' | 'outcome'>;
+}
+
+export interface QueueGaugeValues {
+  queue: string;
+  length: number;
+  /** Seconds; null when the queue is empty. */
+  oldestAgeS: number | null;
+  inFlight: number;
+  dead: number;
+}
+
+/** The four queue gauges, filled from one read of queueSource per scrape. */
+function queueGauges(registers: Registry[], source: Metrics['queueSource']) {
+  let pending: Promise<void> | null = null;
+  let at = 0;
+  // prom-client collects all metrics concurrently: each gauge awaits the same read.
+  const refresh = (): Promise<void> => {
+    const read = source.read;
+    if (!read) return Promise.resolve();
+    if (!pending || Date.now() - at > 1000) {
+      at = Date.now();
+      pending = read().then(
+        (values) => {
+          for (const v of values) {
+            gauges.length.set({ queue: v.queue }, v.length);
+            gauges.age.set({ queue: v.queue }, v.oldestAgeS ?? 0);
+            gauges.inFlight.set({ queue: v.queue }, v.inFlight);
+            gauges.dead.set({ queue: v.queue }, v.dead);
+          }
+        },
+        () => {
+          // Redis unreachable: the scrape shows the last values; the heartbeat reports Redis down.
+        },
+      );
+    }
+    return pending;
+  };
+  const gauge = (name: string, help: string) =>
+    new Gauge({ name, help, labelNames: ['queue'] as const, registers, collect: refresh });
+  const gauges = {
+    length: gauge('ichnos_queue_length', 'Items waiting in each pipeline queue'),
+    age: gauge('ichnos_queue_oldest_age_seconds', 'Age of the oldest item in each pipeline queue'),
+    inFlight: gauge('ichnos_queue_inflight_batches', 'Batches taken from each pipeline queue and not acknowledged'),
+    dead: gauge('ichnos_queue_dead_items', 'Items parked on the dead list of each queue after repeated failures'),
+  };
+  return gauges;
 }
 
 export function createMetrics(withProcessMetrics = true): Metrics {
   const registry = new Registry();
   if (withProcessMetrics) collectDefaultMetrics({ register: registry, prefix: 'ichnos_' });
   const registers = [registry];
+  const queueSource: Metrics['queueSource'] = { read: null };
+  const queues = queueGauges(registers, queueSource);
   return {
     registry,
     httpRequests: new Counter({
@@ -56,16 +115,21 @@ export function createMetrics(withProcessMetrics = true): Metrics {
       labelNames: ['api'],
       registers,
     }),
-    queueLength: new Gauge({
-      name: 'ichnos_queue_length',
-      help: 'Items waiting in each pipeline queue',
-      labelNames: ['queue'],
+    queueLength: queues.length,
+    queueAge: queues.age,
+    queueInFlight: queues.inFlight,
+    queueDead: queues.dead,
+    queueSource,
+    stageItems: new Counter({
+      name: 'ichnos_pipeline_items_total',
+      help: 'Items processed by each pipeline stage',
+      labelNames: ['stage'],
       registers,
     }),
-    queueAge: new Gauge({
-      name: 'ichnos_queue_oldest_age_seconds',
-      help: 'Age of the oldest item in each pipeline queue',
-      labelNames: ['queue'],
+    stageFailures: new Counter({
+      name: 'ichnos_pipeline_failures_total',
+      help: 'Failed pipeline stage runs and batches (batches are retried)',
+      labelNames: ['stage'],
       registers,
     }),
     fallbackCalls: new Counter({

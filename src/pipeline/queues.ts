@@ -11,8 +11,10 @@
 // - a batch that keeps failing goes to a dead list after maxAttempts, so it cannot block its
 //   queue; requeueDead() puts it back once the cause is fixed.
 import { randomUUID } from 'node:crypto';
+import type { QueuedReport } from '../domain/report.js';
 import type { RedisClient } from '../redis/client.js';
 import type { RedisKeys } from '../redis/keys.js';
+import { INCOMING } from './queue-names.js';
 import { ACK, APPEND, SET_LEASE, TAKE } from './queue-scripts.js';
 
 /** Elements per RPUSH: a few hundred KB per command keeps Redis responsive. */
@@ -148,6 +150,18 @@ export class ReliableQueues {
   async requeueDead(queue: string): Promise<number> {
     return Number(await APPEND.run(this.redis, [this.keys.queueDead(queue), this.keys.queue(queue)], []));
   }
+}
+
+/**
+ * Queue reports for the pipeline (submit APIs, locate query data): one JSON element each,
+ * serialised as they are pushed, all visible at once or not at all. Rejects on Redis errors.
+ */
+export async function enqueueReports(queues: ReliableQueues, reports: Iterable<QueuedReport>): Promise<number> {
+  return queues.pushAtomic(INCOMING, serialise(reports));
+}
+
+function* serialise(reports: Iterable<QueuedReport>): Generator<string> {
+  for (const r of reports) yield JSON.stringify(r);
 }
 
 function nextChunk(iter: Iterator<string>): string[] {

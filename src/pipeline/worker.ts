@@ -1,25 +1,78 @@
-// The pipeline worker process. Foundation: it connects, logs and stops cleanly; the pipeline
-// issue adds the BullMQ scheduler and the batch stages here.
+// The pipeline worker: BullMQ-scheduled stage runs (`ichnos worker`, `ichnos start`), and
+// `ichnos drain`, which runs every stage until the queues are empty. Recovery of batches left by a
+// dead worker needs no start-up step: every take re-offers expired batches first (queues.ts).
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Services } from '../services.js';
+import { ReliableQueues } from './queues.js';
+import { type SchedulerOptions, startScheduler } from './scheduler.js';
+import { defaultStages, type StageRegistry } from './stages.js';
 
 export interface WorkerHandle {
   stop(): Promise<void>;
 }
 
-export async function startWorker(services: Services): Promise<WorkerHandle> {
-  services.log.info('pipeline worker started (no stages yet)');
+export interface WorkerOptions extends SchedulerOptions {
+  registry?: StageRegistry;
+}
+
+export async function startWorker(services: Services, opts: WorkerOptions = {}): Promise<WorkerHandle> {
+  const registry = opts.registry ?? defaultStages();
+  const scheduler = await startScheduler(services, registry, opts);
   return {
+    // SIGTERM path: running stages finish (or, on failure, release) their batch, then BullMQ closes.
     async stop() {
+      await scheduler.close();
       services.log.info('pipeline worker stopped');
     },
   };
 }
 
 export interface DrainSummary {
+  /** Items processed per stage (stages that processed nothing are listed with 0). */
   stages: Record<string, number>;
 }
 
-/** Process everything queued now. */
-export async function drainAll(_services: Services): Promise<DrainSummary> {
-  return { stages: {} };
+export interface DrainOptions {
+  registry?: StageRegistry;
+  /** Poll interval while waiting for batches in flight elsewhere. */
+  pollMs?: number;
+  /**
+   * Give up (throw) after waiting this long with nothing processed while batches stay in flight,
+   * e.g. a batch failing on every retry: `ichnos drain` must end. Default 10 min.
+   */
+  maxIdleMs?: number;
+}
+
+/**
+ * Run every stage, in registration order, round after round until a round processes nothing
+ * and no batch of a consumed queue is in flight (another worker's batch, or a dead worker's
+ * whose lease has yet to expire: then this waits for the lease and takes the batch over).
+ */
+export async function drainAll(services: Services, opts: DrainOptions = {}): Promise<DrainSummary> {
+  const registry = opts.registry ?? defaultStages();
+  const stages = registry.list();
+  const counts: Record<string, number> = Object.fromEntries(stages.map((s) => [s.name, 0]));
+  const queues = new ReliableQueues(services.redis, services.redisKeys);
+  const consumed = stages.flatMap((s) => s.queues ?? []);
+  let idleSince = Date.now();
+  for (;;) {
+    let round = 0;
+    for (const stage of stages) {
+      const n = await stage.run(services, new Date());
+      counts[stage.name] += n;
+      round += n;
+    }
+    if (round > 0) {
+      idleSince = Date.now();
+      continue;
+    }
+    const inFlight = await Promise.all(consumed.map((q) => queues.inFlight(q)));
+    const waiting = consumed.filter((_, i) => inFlight[i] > 0);
+    if (waiting.length === 0) break;
+    if (Date.now() - idleSince > (opts.maxIdleMs ?? 600_000)) {
+      throw new Error(`drain gave up: batches still in flight on ${waiting.join(', ')} (failing, or held by a hung worker)`);
+    }
+    await sleep(opts.pollMs ?? 250);
+  }
+  return { stages: counts };
 }

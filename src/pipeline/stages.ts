@@ -1,0 +1,129 @@
+// The pipeline's stages and where they are registered. A stage is one kind of batch work that
+// BullMQ triggers on an interval (scheduler.ts) and `ichnos drain` runs until the queues are
+// empty (worker.ts). Intervals: the reference ran incoming every 32 s and the station tasks every
+// 40–48 s; Ichnos drains on every run whatever the queue length (pipeline.md, quirks), so short
+// intervals cost one Redis script per idle run and keep submissions visible within seconds.
+import type { Services } from '../services.js';
+import { incomingStage, type Splitter } from './jobs/incoming.js';
+import { stationStages } from './jobs/station-queue.js';
+import { monitorStage } from './monitor.js';
+import type { StationKind } from './queue-names.js';
+
+export interface Stage {
+  /** Unique; also the BullMQ job scheduler id and the metrics label. */
+  name: string;
+  intervalMs: number;
+  /** The queues this stage consumes: drainAll waits for their in-flight batches. */
+  queues?: readonly string[];
+  /**
+   * Do the work that is due, within a time budget, and stop early when `signal` aborts
+   * (SIGTERM). Returns the number of queue items processed: 0 means nothing was waiting, and
+   * drainAll stops once every stage returns 0 — so housekeeping stages return 0.
+   */
+  run(services: Services, now: Date, signal?: AbortSignal): Promise<number>;
+}
+
+export interface PipelineOptions {
+  /** A taken batch not acknowledged within this time is offered again (extended while it runs). */
+  leaseMs: number;
+  /** A stage run stops taking new batches after this long. */
+  budgetMs: number;
+  /** Reports per incoming batch (the reference took up to 5 000 a run, in one batch). */
+  incomingBatch: number;
+  /** Observations per station batch (the reference: 500). */
+  stationBatch: number;
+  incomingIntervalMs: number;
+  stationIntervalMs: number;
+  /** Deliveries before a batch is parked on its queue's dead list. */
+  maxAttempts: number;
+  /** First retry delay of a failed batch, doubling per attempt (capped at 5 min). */
+  retryBaseMs: number;
+}
+
+export const DEFAULT_PIPELINE_OPTIONS: PipelineOptions = {
+  leaseMs: 60_000,
+  budgetMs: 10_000,
+  incomingBatch: 1000,
+  stationBatch: 500,
+  incomingIntervalMs: 2000,
+  stationIntervalMs: 5000,
+  maxAttempts: 10,
+  retryBaseMs: 10_000,
+};
+
+/**
+ * The observation each station kind's queue carries, as produced by the incoming stage.
+ * TODO(station logic): point these at the observation types of src/pipeline/station/.
+ */
+export interface StationObservations {
+  wifi: unknown;
+  blue: unknown;
+  cell: unknown;
+}
+
+/**
+ * Applies one batch of a shard's observations to MySQL. Must be idempotent per batchId: use
+ * withBatchTransaction (src/db/batches.ts), which records the id in the same transaction and
+ * skips a batch applied before. Throwing leaves the batch queued for a retry.
+ */
+export type StationHandler<K extends StationKind> = (
+  services: Services,
+  batchId: string,
+  observations: StationObservations[K][],
+  now: Date,
+) => Promise<void>;
+
+type Handlers = { [K in StationKind]?: StationHandler<K> };
+
+export class StageRegistry {
+  readonly #stages = new Map<string, Stage>();
+  readonly #handlers: Handlers = {};
+
+  constructor(readonly options: PipelineOptions = DEFAULT_PIPELINE_OPTIONS) {}
+
+  register(stage: Stage): this {
+    if (this.#stages.has(stage.name)) throw new Error(`stage ${stage.name} registered twice`);
+    this.#stages.set(stage.name, stage);
+    return this;
+  }
+
+  /** The MySQL side of a station kind; its shards' stages (already registered) start using it. */
+  registerStationHandler<K extends StationKind>(kind: K, handler: StationHandler<K>): this {
+    (this.#handlers as Record<K, StationHandler<K>>)[kind] = handler;
+    return this;
+  }
+
+  stationHandler<K extends StationKind>(kind: K): StationHandler<K> | undefined {
+    return this.#handlers[kind] as StationHandler<K> | undefined;
+  }
+
+  get(name: string): Stage | undefined {
+    return this.#stages.get(name);
+  }
+
+  has(name: string): boolean {
+    return this.#stages.has(name);
+  }
+
+  /** In registration order, which is the order drainAll runs them in. */
+  list(): Stage[] {
+    return [...this.#stages.values()];
+  }
+}
+
+/** Every stage of a running Ichnos, in data-flow order. */
+export function defaultStages(
+  options: PipelineOptions = DEFAULT_PIPELINE_OPTIONS,
+  splitter: Splitter | null = null,
+): StageRegistry {
+  const registry = new StageRegistry(options);
+  // TODO(station logic): default to the splitting of src/pipeline/station/. Until then the
+  // incoming list keeps what is submitted (nothing is lost, nothing is split).
+  if (splitter) registry.register(incomingStage(registry, options, splitter));
+  for (const stage of stationStages(registry, options)) registry.register(stage);
+  // Station updates: registry.registerStationHandler('wifi' | 'blue' | 'cell', handler).
+  // Later stages ('area', 'datamap', 'stats', 'export', 'cleanup') register here, after the stations.
+  registry.register(monitorStage());
+  return registry;
+}
+
