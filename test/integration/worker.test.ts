@@ -8,6 +8,7 @@ import { withBatchTransaction } from '../../src/db/batches.js';
 import { normalizeMac } from '../../src/domain/mac.js';
 import type { QueuedReport } from '../../src/domain/report.js';
 import { incomingStage, type Splitter } from '../../src/pipeline/jobs/incoming.js';
+import { applyBackPressure, loweredRate, monitorStage, queueSnapshot } from '../../src/pipeline/monitor.js';
 import { stationStages } from '../../src/pipeline/jobs/station-queue.js';
 import { allQueues, INCOMING } from '../../src/pipeline/queue-names.js';
 import { ReliableQueues } from '../../src/pipeline/queues.js';
@@ -201,5 +202,41 @@ describe('pipeline worker', () => {
     }
     const schedulers = await services.redis.keys(`${services.redisKeys.bullPrefix()}:pipeline:repeat*`);
     assert.ok(schedulers.length > 0, 'job schedulers live under the BullMQ prefix');
+  });
+
+  test('the monitor measures the queues, and lowers then restores the locate sample rate', async () => {
+    const keys = services.redisKeys;
+    const now = Date.now();
+    await queues.push(INCOMING, [JSON.stringify({ ...queued(500), received: now - 30_000 })]);
+    const snap = await queueSnapshot(services.redis, keys, now);
+    const incoming = snap.find((v) => v.queue === INCOMING)!;
+    assert.equal(incoming.length, 1);
+    assert.equal(incoming.oldestAgeS, 30);
+    assert.equal(snap.find((v) => v.queue === 'wifi:0')?.oldestAgeS, null);
+
+    const limited = { ...services, config: { ...services.config, backlogLimit: 10 } };
+    const rateKey = keys.globalLocateSampleRate();
+    await services.redis.set(rateKey, '80');
+    assert.equal(await applyBackPressure(limited, 40), 20, "the operator's 80 % scaled by 10/40");
+    assert.equal(await services.redis.get(rateKey), '20');
+    assert.equal(await applyBackPressure(limited, 100), 8);
+    assert.equal(await applyBackPressure(limited, 10), 80, 'restored once back under the limit');
+    assert.equal(await services.redis.get(rateKey), '80');
+    assert.equal(await services.redis.get(keys.globalLocateSampleRateSaved()), null);
+    await services.redis.del(rateKey);
+    assert.equal(await applyBackPressure(limited, 11), 90);
+    assert.equal(await applyBackPressure(limited, 0), null, 'an unset rate is unset again');
+    assert.equal(await services.redis.exists(rateKey), 0);
+    assert.equal(loweredRate(100, 1_000_000, 1), 0);
+
+    // The stage sets the gauges; a web process reads them from Redis at scrape time.
+    assert.equal(await monitorStage().run(limited, new Date(now)), 0);
+    const text = await services.metrics.registry.metrics();
+    assert.match(text, /ichnos_queue_length\{queue="incoming"\} 1/);
+    services.metrics.queueSource.read = () => queueSnapshot(services.redis, keys, Date.now());
+    await queues.push(INCOMING, [JSON.stringify(queued(501))]);
+    assert.match(await services.metrics.registry.metrics(), /ichnos_queue_length\{queue="incoming"\} 2/);
+    services.metrics.queueSource.read = null;
+    await services.redis.del(keys.queue(INCOMING));
   });
 });
