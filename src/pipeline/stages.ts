@@ -5,7 +5,7 @@
 // intervals cost one Redis script per idle run and keep submissions visible within seconds.
 import type { Services } from '../services.js';
 import { incomingStage, type Splitter } from './jobs/incoming.js';
-import { stationStages } from './jobs/station-queue.js';
+import { stationShardStages } from './jobs/station-queue.js';
 import { monitorStage } from './monitor.js';
 import type { StationKind } from './queue-names.js';
 
@@ -87,9 +87,14 @@ export class StageRegistry {
     return this;
   }
 
-  /** The MySQL side of a station kind; its shards' stages (already registered) start using it. */
+  /**
+   * The MySQL side of a station kind. Registers the kind's shard stages (`station:wifi:0` …),
+   * which take → call the handler → ack. Without a handler a kind's shard queues keep their items.
+   */
   registerStationHandler<K extends StationKind>(kind: K, handler: StationHandler<K>): this {
+    if (this.#handlers[kind]) throw new Error(`station handler for ${kind} registered twice`);
     (this.#handlers as Record<K, StationHandler<K>>)[kind] = handler;
+    for (const stage of stationShardStages(this, kind)) this.register(stage);
     return this;
   }
 
@@ -120,7 +125,6 @@ export function defaultStages(
   // TODO(station logic): default to the splitting of src/pipeline/station/. Until then the
   // incoming list keeps what is submitted (nothing is lost, nothing is split).
   if (splitter) registry.register(incomingStage(registry, options, splitter));
-  for (const stage of stationStages(registry, options)) registry.register(stage);
   // Station updates: registry.registerStationHandler('wifi' | 'blue' | 'cell', handler).
   // Later stages ('area', 'datamap', 'stats', 'export', 'cleanup') register here, after the stations.
   registry.register(monitorStage());

@@ -9,7 +9,6 @@ import { normalizeMac } from '../../src/domain/mac.js';
 import type { QueuedReport } from '../../src/domain/report.js';
 import { incomingStage, type Splitter } from '../../src/pipeline/jobs/incoming.js';
 import { applyBackPressure, loweredRate, monitorStage, queueSnapshot } from '../../src/pipeline/monitor.js';
-import { stationStages } from '../../src/pipeline/jobs/station-queue.js';
 import { allQueues, INCOMING } from '../../src/pipeline/queue-names.js';
 import { ReliableQueues } from '../../src/pipeline/queues.js';
 import { DEFAULT_PIPELINE_OPTIONS, type PipelineOptions, StageRegistry } from '../../src/pipeline/stages.js';
@@ -77,7 +76,6 @@ describe('pipeline worker', () => {
   const registry = (withHandlers: boolean, splitter: Splitter = split): StageRegistry => {
     const r = new StageRegistry(OPTS);
     r.register(incomingStage(r, OPTS, splitter));
-    for (const s of stationStages(r, OPTS)) r.register(s);
     if (withHandlers) {
       for (const kind of ['wifi', 'cell'] as const) {
         r.registerStationHandler(kind, async (svc, batchId, observations) => {

@@ -21,12 +21,9 @@ export function queueItem<O>(observation: O, queuedMs: number): string {
   return JSON.stringify(item);
 }
 
-export function stationStages(registry: StageRegistry, opts: PipelineOptions): Stage[] {
-  const stages: Stage[] = [];
-  for (const kind of ['wifi', 'blue', 'cell'] as const) {
-    for (const shard of STATION_SHARDS[kind]) stages.push(stationShardStage(registry, opts, kind, shard));
-  }
-  return stages;
+/** One stage per shard of a kind (StageRegistry.registerStationHandler calls this). */
+export function stationShardStages(registry: StageRegistry, kind: StationKind): Stage[] {
+  return STATION_SHARDS[kind].map((shard) => stationShardStage(registry, registry.options, kind, shard));
 }
 
 function stationShardStage<K extends StationKind>(
@@ -43,7 +40,6 @@ function stationShardStage<K extends StationKind>(
     queues: [queue],
     async run(services, now, signal) {
       const handler = registry.stationHandler(kind);
-      // No handler yet: the shard's list keeps its items until one is registered.
       if (!handler) return 0;
       const queues = new ReliableQueues(services.redis, services.redisKeys);
       const started = Date.now();
