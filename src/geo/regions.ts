@@ -26,7 +26,8 @@ interface Feature {
   properties: { alpha2: string; radius?: number };
   geometry: Geometry;
 }
-interface FeatureCollection {
+/** The subset of a GeoJSON FeatureCollection the region files use. */
+export interface RegionGeoJson {
   features: Feature[];
 }
 
@@ -127,7 +128,7 @@ function verticesOf(polygons: PolygonCoords[]): Float64Array {
   return Float64Array.from(flat);
 }
 
-function featuresByCode(collection: FeatureCollection): Map<string, Feature> {
+function featuresByCode(collection: RegionGeoJson): Map<string, Feature> {
   if (!Array.isArray(collection?.features)) throw new Error('not a GeoJSON FeatureCollection');
   return new Map(collection.features.map((f) => [f.properties.alpha2, f]));
 }
@@ -165,8 +166,10 @@ export class RegionIndex {
     // Like the reference's R-tree, each part of a multipolygon has its own box, so shapes split
     // at ±180° do not span the whole globe.
     this.polygons.forEach((p, id) => {
-      const [r0, r1] = [clampRow(Math.floor((p.minLat + 90) / CELL)), clampRow(Math.floor((p.maxLat + 90) / CELL))];
-      const [c0, c1] = [clampCol(Math.floor((p.minLon + 180) / CELL)), clampCol(Math.floor((p.maxLon + 180) / CELL))];
+      const r0 = clampRow(Math.floor((p.minLat + 90) / CELL));
+      const r1 = clampRow(Math.floor((p.maxLat + 90) / CELL));
+      const c0 = clampCol(Math.floor((p.minLon + 180) / CELL));
+      const c1 = clampCol(Math.floor((p.maxLon + 180) / CELL));
       for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) cells[r * GRID_COLS + c].push(id);
     });
     this.cellStart = new Uint32Array(cells.length + 1);
@@ -178,9 +181,9 @@ export class RegionIndex {
 
   /** Reads data/regions.geojson.gz and data/regions_buffer.geojson.gz (once, at startup). */
   static async load(dataDir: string = DEFAULT_DATA_DIR): Promise<RegionIndex> {
-    const read = async (name: string): Promise<FeatureCollection> => {
+    const read = async (name: string): Promise<RegionGeoJson> => {
       const raw = await promisify(gunzip)(await readFile(join(dataDir, name)));
-      return JSON.parse(raw.toString('utf8')) as FeatureCollection;
+      return JSON.parse(raw.toString('utf8')) as RegionGeoJson;
     };
     const [precise, buffered] = await Promise.all([
       read('regions.geojson.gz'),
@@ -190,7 +193,7 @@ export class RegionIndex {
   }
 
   /** Builds the index from parsed GeoJSON; a region needs both a precise and a buffered shape. */
-  static fromGeoJson(precise: FeatureCollection, buffered: FeatureCollection): RegionIndex {
+  static fromGeoJson(precise: RegionGeoJson, buffered: RegionGeoJson): RegionIndex {
     const exact = featuresByCode(precise);
     const regions: Region[] = [];
     for (const [code, buf] of featuresByCode(buffered)) {

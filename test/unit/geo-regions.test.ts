@@ -139,8 +139,9 @@ describe('RegionIndex over the reference region shapes', () => {
     const shapes = readShapes('regions_buffer.geojson.gz');
     const naive = (lat: number, lon: number) =>
       shapes.filter((s) => naiveContains(s.polygons, lat, lon)).map((s) => s.code);
-    const anywhere = fc.tuple(fc.double({ min: -90, max: 90, noNaN: true }), fc.double({ min: -180, max: 180, noNaN: true }));
-    const europe = fc.tuple(fc.double({ min: 35, max: 60, noNaN: true }), fc.double({ min: -10, max: 30, noNaN: true }));
+    const coord = (min: number, max: number) => fc.double({ min, max, noNaN: true });
+    const anywhere = fc.tuple(coord(-90, 90), coord(-180, 180));
+    const europe = fc.tuple(coord(35, 60), coord(-10, 30));
     fc.assert(
       fc.property(fc.oneof(anywhere, europe), ([lat, lon]) => {
         assert.deepEqual(index.regionsFor(lat, lon), naive(lat, lon));
