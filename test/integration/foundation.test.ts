@@ -105,7 +105,7 @@ describe('foundation over HTTP', () => {
       [' ', {}],
     ];
     for (const [body, headers] of bodies) {
-      const res = await fetch(`${app.url}/v1/geolocate?key=test-key`, { method: 'POST', body, headers });
+      const res = await fetch(`${app.url}/v1/geolocate?key=test-key`, { method: 'POST', body: body as BodyInit, headers });
       assert.equal(res.status, 400);
       const json = (await res.json()) as { error: { errors: Array<{ reason: string }> }; details?: { decode?: string } };
       assert.equal(json.error.errors[0].reason, 'parseError');

@@ -80,7 +80,7 @@ export function monitorRoutes(router: Router, services: Services): void {
       }),
       timed(async () => {
         const info = services.geoip.info();
-        return { age_in_days: info.ageInDays, version: info.buildEpoch.toISOString().replace(/\.\d+Z$/, 'Z') };
+        return { age_in_days: Math.floor((Date.now() - info.buildEpoch.getTime()) / 86_400_000), version: info.buildEpoch.toISOString().replace(/\.\d+Z$/, 'Z') };
       }),
     ]);
     const body = { database, geoip, redis };
@@ -95,5 +95,11 @@ export function monitorRoutes(router: Router, services: Services): void {
   router.register('/metrics', ['GET', 'HEAD'], async (ctx) => {
     ctx.type = services.metrics.registry.contentType;
     ctx.body = await services.metrics.registry.metrics();
+  });
+
+  // The reference answers OPTIONS on monitor views with 405 [T] (the router would say 200).
+  router.register(['/__lbheartbeat__', '/__heartbeat__', '/__version__', '/metrics'], ['OPTIONS'], (ctx) => {
+    ctx.status = 405;
+    ctx.set('Allow', 'GET, HEAD, POST');
   });
 }
