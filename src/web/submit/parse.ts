@@ -1,0 +1,154 @@
+// Parsing the three submit APIs' bodies into Reports (api.md §5), pure. Types are checked
+// strictly — a type error anywhere fails the whole batch (§5.1 [T]) — while values are only
+// filtered leniently; range checks are the pipeline's. Total on any JSON value: never throws.
+import { isOptOutSsid } from '../../domain/mac.js';
+import type { Report, ReportBlue, ReportCell, ReportPosition, ReportWifi } from '../../domain/report.js';
+import type { StationSource } from '../../domain/station.js';
+import {
+  describe,
+  field,
+  int,
+  isoTime,
+  Issues,
+  isRecord,
+  join,
+  notMapping,
+  plausibleTime,
+  readFields,
+  str,
+} from './coerce.js';
+import { FLAVOURS, type FlavourSpec, type ListSpec } from './parse-v1.js';
+
+/** /v2/geosubmit, /v1/geosubmit, /v1/submit. */
+export type SubmitFlavour = 'v2' | 'v1' | 'v0';
+
+export type SubmitParse = { ok: true; reports: Report[] } | { ok: false; validation: Record<string, string> | null };
+
+/**
+ * Parse a submit body (already JSON-decoded; `undefined` for GET or an empty body, which is a
+ * parseError without details, §5.1 [T]). `now` (Unix ms) replaces missing or implausible times.
+ */
+export function parseSubmitBody(body: unknown, flavour: SubmitFlavour, now: number): SubmitParse {
+  if (body === undefined) return { ok: false, validation: null };
+  const issues = new Issues();
+  let reports: Report[];
+  try {
+    reports = parseItems(body, FLAVOURS[flavour], now, issues);
+  } catch (err) {
+    // Unreachable on JSON values; answering 400 beats a 500 for whatever a caller passed in.
+    return { ok: false, validation: { '': `unreadable body: ${(err as Error).message}` } };
+  }
+  return issues.any ? { ok: false, validation: issues.errors } : { ok: true, reports };
+}
+
+/** Where a report's position came from, as queued (api.md §5.5): position.source or 'gnss'. */
+export function reportSource(r: Report): StationSource {
+  return r.position?.source ?? 'gnss';
+}
+
+function parseItems(body: unknown, spec: FlavourSpec, now: number, issues: Issues): Report[] {
+  // Top-level type errors use the key "" (api.md §2.4).
+  if (!isRecord(body)) {
+    issues.add('', notMapping(body));
+    return [];
+  }
+  const items = field(body, 'items');
+  if (items === undefined) {
+    issues.add('items', 'Required');
+    return [];
+  }
+  if (!Array.isArray(items)) {
+    issues.add('items', notIterable(items));
+    return [];
+  }
+  const reports: Report[] = [];
+  for (let i = 0; i < items.length && !issues.full; i++) {
+    const report = parseItem(items[i], join('items', i), spec, now, issues);
+    if (report) reports.push(report);
+  }
+  return reports;
+}
+
+/** One item as a Report, or null when it has no stations left (dropped silently, §5.1 [T]). */
+function parseItem(item: unknown, path: string, spec: FlavourSpec, now: number, issues: Issues): Report | null {
+  if (!isRecord(item)) {
+    issues.add(path, notMapping(item));
+    return null;
+  }
+  const { radioType: topRadio, ...top } = readFields(item, spec.top, path, issues);
+  const timestamp = readTime(item, spec.time, path, now, issues);
+  const position = readPosition(item, spec, path, issues);
+  // api.md §0.6: opted-out networks are dropped server-side.
+  const wifi = readList(item, spec.wifi, path, issues).filter(
+    (w): w is ReportWifi => w.macAddress !== undefined && !isOptOutSsid(w.ssid),
+  );
+  const blue = readList(item, spec.blue, path, issues).filter((b): b is ReportBlue => b.macAddress !== undefined);
+  const cells: ReportCell[] = readList(item, spec.cell, path, issues);
+  if (wifi.length === 0 && blue.length === 0 && cells.length === 0) return null;
+  // The item's radio is the default for its cells; a cell's own (valid) radio wins (§5.1 [T]).
+  if (topRadio) for (const c of cells) c.radioType ??= topRadio;
+  return { timestamp, position, ...top, wifiAccessPoints: wifi, cellTowers: cells, bluetoothBeacons: blue };
+}
+
+function readTime(
+  item: Record<string, unknown>,
+  [key, kind]: FlavourSpec['time'],
+  path: string,
+  now: number,
+  issues: Issues,
+): number {
+  const raw = field(item, key);
+  if (kind === 'int') return plausibleTime(int(raw, join(path, key), issues), now);
+  const text = str(raw, join(path, key), issues);
+  return plausibleTime(text === undefined ? undefined : isoTime(text), now);
+}
+
+/**
+ * v2: a missing `position` is null (§5.2) but `position: null` is a type error (§5.1 [T], as any
+ * non-object). v1/v0: the flat fields make the position, null when there are none (§5.3, §5.4).
+ */
+function readPosition(item: Record<string, unknown>, spec: FlavourSpec, path: string, issues: Issues): ReportPosition | null {
+  if (spec.positionKey === undefined) {
+    const position = readFields(item, spec.position, path, issues);
+    return Object.keys(position).length > 0 ? position : null;
+  }
+  const raw = field(item, spec.positionKey);
+  if (raw === undefined) return null;
+  const at = join(path, spec.positionKey);
+  if (!isRecord(raw)) {
+    issues.add(at, notMapping(raw));
+    return null;
+  }
+  return readFields(raw, spec.position, at, issues);
+}
+
+/** A station list: missing ⇒ empty; not an array, or an element not an object ⇒ an issue. */
+function readList<T>(item: Record<string, unknown>, list: ListSpec<T>, path: string, issues: Issues): Partial<T>[] {
+  const raw = field(item, list.key);
+  if (raw === undefined) return [];
+  const at = join(path, list.key);
+  if (!Array.isArray(raw)) {
+    issues.add(at, notIterable(raw));
+    return [];
+  }
+  const out: Partial<T>[] = [];
+  for (let i = 0; i < raw.length && !issues.full; i++) {
+    const entry: unknown = raw[i];
+    const entryPath = join(at, i);
+    if (!isRecord(entry)) {
+      issues.add(entryPath, notMapping(entry));
+      continue;
+    }
+    const station = readFields(entry, list.fields, entryPath, issues);
+    if (list.fallbacks) {
+      const alt = readFields(entry, list.fallbacks, entryPath, issues);
+      for (const k of Object.keys(alt) as Array<keyof T>) station[k] ??= alt[k];
+    }
+    out.push(station);
+  }
+  return out;
+}
+
+function notIterable(v: unknown): string {
+  return `"${describe(v)}" is not iterable`;
+}
