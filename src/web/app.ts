@@ -7,12 +7,14 @@ import { observe } from './middleware/observe.js';
 import { securityHeaders } from './middleware/security.js';
 import { locateRoutes } from './routes/locate.js';
 import { monitorRoutes } from './routes/monitor.js';
+import { submitRoutes } from './routes/submit.js';
 
 export function createApp(services: Services): Koa {
   const app = new Koa({ proxy: services.config.trustProxy });
   const router = new Router();
   monitorRoutes(router, services);
   locateRoutes(router, services);
+  submitRoutes(router, services);
 
   app.use(observe(services.log, services.metrics));
   app.use(securityHeaders());

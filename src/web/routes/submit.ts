@@ -1,0 +1,104 @@
+// The submit APIs (api.md §5): /v2/geosubmit, /v1/geosubmit, /v1/submit. Key → daily limit →
+// body → parse (400 for the whole batch on a type error) → sample → queue. Reports go onto the
+// incoming Redis list all at once or not at all, and a Redis failure is 503: a 200/204 means
+// the data is queued (api.md §0.8).
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import type { QueuedReport, Report } from '../../domain/report.js';
+import type { ApiKey } from '../../domain/apikey.js';
+import { queueSnapshot } from '../../pipeline/monitor.js';
+import { enqueueReports, ReliableQueues } from '../../pipeline/queues.js';
+import type { ApiPath } from '../../redis/keys.js';
+import type { Services } from '../../services.js';
+import { resolveKey } from '../api-key.js';
+import { dailyLimitExceeded, parseError, secondsUntilUtcMidnight, serviceUnavailable } from '../errors.js';
+import { parseSubmitBody, reportSource } from '../submit/parse.js';
+import { createUsageCounter } from '../usage.js';
+import { apiRoute, readJson, requestIp } from './api.js';
+
+type Flavour = 'v2' | 'v1' | 'v0';
+
+const ROUTES: ReadonlyArray<{ path: string; flavour: Flavour; api: ApiPath }> = [
+  { path: '/v2/geosubmit', flavour: 'v2', api: 'v2.geosubmit' },
+  { path: '/v1/geosubmit', flavour: 'v1', api: 'v1.geosubmit' },
+  { path: '/v1/submit', flavour: 'v0', api: 'v1.submit' },
+];
+
+/** Store this submission? `store_sample_submit` in percent; NULL ⇒ never; no/unknown key ⇒ always (§5.1). */
+export function sampled(key: ApiKey | null, random: number): boolean {
+  if (!key) return true;
+  if (key.storeSampleSubmit === null) return false;
+  return random * 100 < key.storeSampleSubmit;
+}
+
+/** X-Nickname: trimmed, 1..128 characters (the contributor_stat column), UTF-8 when it decodes. */
+export function nicknameOf(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  // Node reads header bytes as Latin-1; clients send UTF-8.
+  let value = raw;
+  try {
+    value = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(raw, 'latin1'));
+  } catch {
+    // not UTF-8: keep the Latin-1 reading
+  }
+  const nick = value.trim();
+  return nick.length >= 1 && nick.length <= 128 ? nick : undefined;
+}
+
+/** X-Ichnaea-Contribute-Opt-In: the contributor agreed to share query data. */
+export function consentOf(raw: string | undefined): boolean {
+  const v = (raw ?? '').trim().toLowerCase();
+  return v === '1' || v === 'true';
+}
+
+function* queued(reports: readonly Report[], ctx: Context, key: ApiKey | null, received: number): Generator<QueuedReport> {
+  const nickname = nicknameOf(ctx.get('x-nickname') || undefined);
+  const consent = consentOf(ctx.get('x-ichnaea-contribute-opt-in') || undefined);
+  for (const report of reports) {
+    const q: QueuedReport = { apiKey: key?.validKey ?? null, source: reportSource(report), report, received };
+    if (nickname) q.nickname = nickname;
+    if (consent) q.consent = true;
+    yield q;
+  }
+}
+
+export function submitRoutes(router: Router, services: Services): void {
+  const usage = createUsageCounter(services.redis, services.redisKeys, services.log, () =>
+    services.metrics.backendErrors.inc({ backend: 'redis', operation: 'usage' }),
+  );
+  const queues = new ReliableQueues(services.redis, services.redisKeys);
+  // Worker processes serve no /metrics: the web process reads the queue gauges at scrape time.
+  services.metrics.queueSource.read = () => queueSnapshot(services.redis, services.redisKeys, Date.now());
+
+  for (const { path, flavour, api } of ROUTES) {
+    apiRoute(router, path, async (ctx) => {
+      const key = await resolveKey(services, ctx.query.key, 'submit');
+      if (key && (await usage.count(key.validKey, key.maxreq, api, 'submit', requestIp(ctx, services)))) {
+        throw dailyLimitExceeded(secondsUntilUtcMidnight(new Date()));
+      }
+      const body = await readJson(ctx, services);
+      // GET, HEAD and an empty body: parseError without details (§5.1 [T]).
+      if (body === undefined) throw parseError();
+      const received = Date.now();
+      const parsed = parseSubmitBody(body, flavour, received);
+      if (!parsed.ok) throw parseError(parsed.validation ? { validation: parsed.validation } : undefined);
+      if (parsed.reports.length > 0 && sampled(key, Math.random())) {
+        let count: number;
+        try {
+          count = await enqueueReports(queues, queued(parsed.reports, ctx, key, received));
+        } catch (err) {
+          services.metrics.backendErrors.inc({ backend: 'redis', operation: 'submit' });
+          services.log.warn({ err: (err as Error).message, reports: parsed.reports.length }, 'submission not queued');
+          throw serviceUnavailable();
+        }
+        services.metrics.submittedReports.inc({ api }, count);
+      }
+      if (flavour === 'v0') {
+        ctx.status = 204;
+        ctx.body = null;
+      } else {
+        ctx.body = {};
+      }
+    });
+  }
+}
