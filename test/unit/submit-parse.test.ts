@@ -280,3 +280,133 @@ describe('/v1/submit legacy names (§5.4)', () => {
     assert.equal(isoTime('2016-04-07T03:33:20+25:00'), undefined);
   });
 });
+
+describe('the clients (clients.md)', () => {
+  test('GeoClue /v1/submit: one report, ISO time, umts ⇒ wcdma, item radioType ignored', () => {
+    const body = {
+      items: [
+        {
+          lat: 52.5163, lon: 13.3777, accuracy: 12, altitude: 40, time: '2026-11-20T09:15:02Z', radioType: 'gsm',
+          wifi: [{ key: 'c0:25:e9:11:22:33', signal: -58, frequency: 2437 }],
+          cell: [{ radio: 'umts', cid: 31522, mcc: 262, mnc: 2, lac: 8031 }],
+        },
+      ],
+    };
+    assert.deepEqual(ok(body, 'v0'), [
+      {
+        timestamp: Date.parse('2026-11-20T09:15:02Z'),
+        position: { latitude: 52.5163, longitude: 13.3777, accuracy: 12, altitude: 40 },
+        wifiAccessPoints: [{ macAddress: 'c0:25:e9:11:22:33', signalStrength: -58, frequency: 2437 }],
+        cellTowers: [{ radioType: 'wcdma', cellId: 31522, mobileCountryCode: 262, mobileNetworkCode: 2, locationAreaCode: 8031 }],
+        bluetoothBeacons: [],
+      },
+    ]);
+    assert.equal(reportSource(ok(body, 'v0')[0]), 'gnss');
+  });
+
+  test('microG /v2/geosubmit: source gps, manual, fused; altitudeAccuracy and pressure', () => {
+    const item = (source: string) => ({
+      timestamp: 1763630102000,
+      position: { latitude: 52.5, longitude: 13.4, accuracy: 15, altitude: 40, altitudeAccuracy: 6.5, pressure: 1013.2, source },
+      wifiAccessPoints: [{ macAddress: MAC, age: 1200, channel: 6, frequency: 2437, signalStrength: -58, ssid: 'FRITZ!Box 7590' }],
+    });
+    const reports = ok({ items: [item('gps'), item('manual'), item('fused')] });
+    assert.deepEqual(reports.map(reportSource), ['gnss', 'fixed', 'fused']);
+    assert.deepEqual(reports[0].position, { latitude: 52.5, longitude: 13.4, accuracy: 15, altitude: 40, altitudeAccuracy: 6.5, pressure: 1013.2, source: 'gnss' });
+  });
+
+  test('NeoStumbler /v2/geosubmit: extra fields ignored, NR cell kept, nulls absent', () => {
+    const body = {
+      items: [
+        {
+          timestamp: 1763630102000,
+          position: { latitude: 52.5163, longitude: 13.3777, accuracy: 4.5, altitude: 41.2, altitudeAccuracy: 3, age: 300, heading: 87, speed: 1.2, pressure: 1008.4, source: 'gps' },
+          cellTowers: [
+            { radioType: 'nr', mobileCountryCode: 262, mobileCountryCodeStr: '262', mobileNetworkCode: 1, mobileNetworkCodeStr: '01', locationAreaCode: 46213, cellId: 68719476, primaryScramblingCode: 301, arfcn: 627264, signalStrength: -88, age: 500, serving: 1 },
+            // older builds
+            { radioType: 'lte', mobileCountryCode: 262, mobileNetworkCode: 1, locationAreaCode: null, cellId: null, primaryScramblingCode: null, signalStrength: -101, serving: 0 },
+          ],
+          wifiAccessPoints: [
+            { macAddress: 'c0:25:e9:11:22:33', radioType: '802.11ax', frequency: 5180, signalStrength: -61, ssid: 'FRITZ!Box 7590', estimatedDistance: { distance: 7.5, accuracy: 1.5, type: 'TWO_SIDED' } },
+          ],
+          bluetoothBeacons: [
+            { macAddress: 'f4:5e:ab:01:02:03', beaconType: 'iBeacon', id1: 'e2c56db5-dffb-48d2-b060-d0f5a71096e0', id2: '1', id3: '2', name: '', signalStrength: -80 },
+          ],
+        },
+      ],
+    };
+    assert.deepEqual(ok(body), [
+      {
+        timestamp: 1763630102000,
+        position: { latitude: 52.5163, longitude: 13.3777, accuracy: 4.5, altitude: 41.2, altitudeAccuracy: 3, age: 300, heading: 87, speed: 1.2, pressure: 1008.4, source: 'gnss' },
+        cellTowers: [
+          { radioType: 'nr', mobileCountryCode: 262, mobileNetworkCode: 1, locationAreaCode: 46213, cellId: 68719476, primaryScramblingCode: 301, signalStrength: -88, age: 500, serving: 1 },
+          { radioType: 'lte', mobileCountryCode: 262, mobileNetworkCode: 1, signalStrength: -101, serving: 0 },
+        ],
+        wifiAccessPoints: [{ macAddress: 'c0:25:e9:11:22:33', radioType: '802.11ax', frequency: 5180, signalStrength: -61, ssid: 'FRITZ!Box 7590' }],
+        bluetoothBeacons: [{ macAddress: 'f4:5e:ab:01:02:03', signalStrength: -80 }],
+      },
+    ]);
+  });
+
+  test('Tower Collector /v2/geosubmit: cells only, gsm|wcdma|lte|nr, serving 0/1, source gps, no age', () => {
+    const c = (radioType: string, cellId: number, serving: number) => ({ radioType, mobileCountryCode: 260, mobileNetworkCode: 2, locationAreaCode: 1234, cellId, serving, signalStrength: -95 });
+    const [r] = ok({
+      items: [
+        {
+          timestamp: 1763630102000,
+          position: { latitude: 50.06, longitude: 19.94, accuracy: 10, source: 'gps' },
+          cellTowers: [c('gsm', 1201, 0), c('wcdma', 123456, 0), c('lte', 5678901, 1), c('nr', 68719476735, 0)],
+        },
+      ],
+    });
+    assert.equal(reportSource(r), 'gnss');
+    assert.deepEqual(r.position, { latitude: 50.06, longitude: 19.94, accuracy: 10, source: 'gnss' });
+    assert.deepEqual(r.cellTowers.map((x) => [x.radioType, x.cellId, x.serving]), [
+      ['gsm', 1201, 0], ['wcdma', 123456, 0], ['lte', 5678901, 1], ['nr', 68719476735, 0],
+    ]);
+    assert.deepEqual([r.wifiAccessPoints, r.bluetoothBeacons], [[], []]);
+  });
+
+  test('MozStumbler /v1/geosubmit: flat position with zeros, psc null', () => {
+    const body = {
+      items: [
+        {
+          latitude: 48.8566, longitude: 2.3522, accuracy: 8, timestamp: 1763630102000, altitude: 35, heading: 0, speed: 0,
+          wifiAccessPoints: [{ macAddress: '001122334455', frequency: 2412, signalStrength: -66, age: 40 }],
+          cellTowers: [{ radioType: 'gsm', mobileCountryCode: 208, mobileNetworkCode: 1, locationAreaCode: 2, cellId: 1234, psc: null }],
+        },
+      ],
+    };
+    assert.deepEqual(ok(body, 'v1'), [
+      {
+        timestamp: 1763630102000,
+        position: { latitude: 48.8566, longitude: 2.3522, accuracy: 8, altitude: 35, heading: 0, speed: 0 },
+        wifiAccessPoints: [{ macAddress: '001122334455', frequency: 2412, signalStrength: -66, age: 40 }],
+        cellTowers: [{ radioType: 'gsm', mobileCountryCode: 208, mobileNetworkCode: 1, locationAreaCode: 2, cellId: 1234 }],
+        bluetoothBeacons: [],
+      },
+    ]);
+  });
+
+  test('WiGLE-like batch: 20 000 items parse quickly, in order', () => {
+    const items = Array.from({ length: 20_000 }, (_, i) => ({
+      timestamp: 1763630102000 + i,
+      position: { latitude: 45 + i / 100_000, longitude: 5, accuracy: 10, source: 'gps' },
+      wifiAccessPoints: [
+        { macAddress: `02:00:00:00:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`, signalStrength: -70, ssid: 'net', frequency: 2437 },
+        { macAddress: '02:00:00:ff:ff:ff', signalStrength: -80, ssid: 'guest_nomap' },
+      ],
+      cellTowers: i % 2 ? [{ radioType: 'nr', mobileCountryCode: 262, mobileNetworkCode: 1, locationAreaCode: 46213, cellId: 68719476735 - i }] : [],
+    }));
+    const started = performance.now();
+    const reports = ok({ items });
+    const ms = performance.now() - started;
+    console.log(`20 000-item batch parsed in ${ms.toFixed(1)} ms`);
+    assert.equal(reports.length, 20_000);
+    assert.equal(reports[19_999].timestamp, 1763630102000 + 19_999);
+    assert.equal(reports[19_999].cellTowers[0].cellId, 68719476735 - 19_999);
+    assert.ok(reports.every((r) => r.wifiAccessPoints.length === 1));
+    assert.ok(ms < 2000, `took ${ms} ms`);
+  });
+});

@@ -12,7 +12,9 @@ export class Issues {
   /** Enough to tell a client what is wrong; a huge bad batch need not be listed whole. */
   static readonly MAX = 20;
 
-  add(path: string, message: string): void {
+  /** An issue at `path` (plus `key`, joined only now: the happy path builds no path strings). */
+  add(path: string, message: string, key?: string): void {
+    if (key !== undefined) path = join(path, key);
     if (this.count >= Issues.MAX) return;
     if (!Object.hasOwn(this.errors, path)) this.count += 1;
     this.errors[path] = message;
@@ -67,7 +69,7 @@ const NON_FINITE_TEXT = /^[+-]?(?:nan|inf|infinity)$/i;
  * An integer like colander.Integer (Python `int()`): numbers truncated toward zero, booleans 1/0,
  * integer strings ("01", " 262 "); null, "" and empty containers are absent; anything else is an issue.
  */
-export function int(v: unknown, path: string, issues: Issues): number | undefined {
+export function int(v: unknown, issues: Issues, path: string, key?: string): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? Math.trunc(v) + 0 : undefined;
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (pyFalsy(v)) return undefined;
@@ -75,13 +77,14 @@ export function int(v: unknown, path: string, issues: Issues): number | undefine
     const s = v.trim();
     if (INT_TEXT.test(s)) return Number(s.replaceAll('_', '')) + 0;
   }
-  issues.add(path, `"${describe(v)}" is not a number`);
+  issues.add(path, `"${describe(v)}" is not a number`, key);
   return undefined;
 }
 
 /** A float like the reference's BoundedFloat: as `int`, but decimal strings too, and NaN/±Inf discarded. */
-export function float(v: unknown, path: string, issues: Issues): number | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+export function float(v: unknown, issues: Issues, path: string, key?: string): number | undefined {
+  // `+ 0` turns -0 into 0: JSON cannot tell them apart downstream.
+  if (typeof v === 'number') return Number.isFinite(v) ? v + 0 : undefined;
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (pyFalsy(v)) return undefined;
   if (typeof v === 'string') {
@@ -89,24 +92,24 @@ export function float(v: unknown, path: string, issues: Issues): number | undefi
     if (NON_FINITE_TEXT.test(s)) return undefined;
     if (FLOAT_TEXT.test(s)) {
       const n = Number(s.replaceAll('_', ''));
-      return Number.isFinite(n) ? n : undefined;
+      return Number.isFinite(n) ? n + 0 : undefined;
     }
   }
-  issues.add(path, `"${describe(v)}" is not a number`);
+  issues.add(path, `"${describe(v)}" is not a number`, key);
   return undefined;
 }
 
 /** A string like colander.String: any falsy value is absent (so "" is), a non-string is an issue. */
-export function str(v: unknown, path: string, issues: Issues): string | undefined {
+export function str(v: unknown, issues: Issues, path: string, key?: string): string | undefined {
   if (typeof v === 'string') return v === '' ? undefined : v;
   if (pyFalsy(v)) return undefined;
-  issues.add(path, `${describe(v)} is not a string`);
+  issues.add(path, `${describe(v)} is not a string`, key);
   return undefined;
 }
 
 /** Cell radio: case-insensitive, umts ⇒ wcdma, nr (api.md §0.1, §0.2); an unknown name is dropped. */
-export function radio(v: unknown, path: string, issues: Issues): RadioName | 'cdma' | undefined {
-  const s = str(v, path, issues);
+export function radio(v: unknown, issues: Issues, path: string, key?: string): RadioName | 'cdma' | undefined {
+  const s = str(v, issues, path, key);
   return s === undefined ? undefined : parseRadio(s);
 }
 
@@ -121,8 +124,8 @@ const SOURCES: Readonly<Record<string, StationSource>> = {
 };
 
 /** position.source, lowercased; anything unknown is dropped (api.md §5.1, §0.7). */
-export function source(v: unknown, path: string, issues: Issues): StationSource | undefined {
-  const s = str(v, path, issues)?.toLowerCase();
+export function source(v: unknown, issues: Issues, path: string, key?: string): StationSource | undefined {
+  const s = str(v, issues, path, key)?.toLowerCase();
   return s !== undefined && Object.hasOwn(SOURCES, s) ? SOURCES[s] : undefined;
 }
 
@@ -139,24 +142,33 @@ type KindOf<V> = [V] extends [number]
 /** Output field ⇒ [input key, kind]; the kind is checked against the output field's type. */
 export type FieldSpec<T> = { readonly [K in keyof T]?: readonly [input: string, kind: KindOf<NonNullable<T[K]>>] };
 
-const COERCE: Readonly<Record<Kind, (v: unknown, path: string, issues: Issues) => string | number | undefined>> = {
-  int,
-  float,
-  string: str,
-  radio,
-  source,
-};
+type Coerce = (v: unknown, issues: Issues, path: string, key?: string) => string | number | undefined;
+
+const COERCE: Readonly<Record<Kind, Coerce>> = { int, float, string: str, radio, source };
+
+type Compiled = ReadonlyArray<readonly [output: string, input: string, coerce: Coerce]>;
+
+/** Specs are module constants: each is turned into a plain array once (this is the hot loop of a big batch). */
+const compiled = new WeakMap<object, Compiled>();
+
+function compile(spec: object): Compiled {
+  let c = compiled.get(spec);
+  if (!c) {
+    const entries = Object.entries(spec) as Array<[string, readonly [string, Kind] | undefined]>;
+    c = entries.flatMap(([output, e]) => (e ? [[output, e[0], COERCE[e[1]]] as const] : []));
+    compiled.set(spec, c);
+  }
+  return c;
+}
 
 /** The fields a spec names, renamed and coerced; absent ones are left out, unknown keys ignored. */
 export function readFields<T>(obj: Record<string, unknown>, spec: FieldSpec<T>, path: string, issues: Issues): Partial<T> {
   const out: Record<string, string | number> = {};
-  for (const [name, entry] of Object.entries(spec) as Array<[string, readonly [string, Kind] | undefined]>) {
-    if (!entry) continue;
-    const [input, kind] = entry;
+  for (const [output, input, coerce] of compile(spec)) {
     const raw = field(obj, input);
     if (raw === undefined) continue;
-    const value = COERCE[kind](raw, join(path, input), issues);
-    if (value !== undefined) out[name] = value;
+    const value = coerce(raw, issues, path, input);
+    if (value !== undefined) out[output] = value;
   }
   return out as Partial<T>;
 }

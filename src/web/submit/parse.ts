@@ -98,8 +98,8 @@ function readTime(
   issues: Issues,
 ): number {
   const raw = field(item, key);
-  if (kind === 'int') return plausibleTime(int(raw, join(path, key), issues), now);
-  const text = str(raw, join(path, key), issues);
+  if (kind === 'int') return plausibleTime(int(raw, issues, path, key), now);
+  const text = str(raw, issues, path, key);
   return plausibleTime(text === undefined ? undefined : isoTime(text), now);
 }
 
