@@ -1,0 +1,266 @@
+// Position from matched WiFi or Bluetooth stations (api.md §8.5; the reference's `mac.py`,
+// `wifi.py`, `blue.py`): cluster the found networks, then one result per cluster of ≥2.
+import { distance } from '../geo/distance.js';
+import type { RegionResult, UsedNetwork } from './result.js';
+
+export type NetworkKind = 'wifi' | 'blue';
+
+/** A station found in the database, with what the query said about it. */
+export interface NetworkMatch {
+  lat: number;
+  lon: number;
+  /** stationScore() of the row. */
+  score: number;
+  /** dBm from the query; missing or 0 ⇒ the kind's weakest signal. */
+  signal?: number | null;
+  /** Milliseconds since the observation, from the query. */
+  age?: number | null;
+  /** Identifies the station in `usedNetworks` (e.g. its MAC); results list only keyed matches. */
+  key?: string;
+  seenToday?: boolean;
+}
+
+export interface LocatedCluster {
+  lat: number;
+  lon: number;
+  accuracy: number;
+  score: number;
+  usedNetworks: UsedNetwork[];
+}
+
+interface KindRules {
+  maxDistance: number;
+  maxNetworks: number;
+  minAccuracy: number;
+  maxAccuracy: number;
+  defaultSignal: number;
+}
+
+// Reference constants (api/locate/constants.py, models/constants.py MIN_*_SIGNAL).
+export const NETWORK_RULES: Readonly<Record<NetworkKind, KindRules>> = {
+  wifi: { maxDistance: 500, maxNetworks: 20, minAccuracy: 10, maxAccuracy: 500, defaultSignal: -100 },
+  blue: { maxDistance: 100, maxNetworks: 10, minAccuracy: 10, maxAccuracy: 50, defaultSignal: -127 },
+};
+
+/**
+ * Trust in one observation: age = max(|age| or 0, 1000) ms; fresher than 2 s counts fully,
+ * older ones by √(2000/age); a strong (less negative) signal counts more via 1/signal².
+ */
+export function observationFactor(signal: number, age: number | null | undefined): number {
+  const a = Math.max(Math.abs(age ?? 0), 1000);
+  return Math.min(Math.sqrt(2000 / a), 1) / (signal * signal);
+}
+
+/** Longitude difference b − a wrapped into [−180, 180). */
+function lonDelta(a: number, b: number): number {
+  const d = b - a;
+  if (d >= -180 && d < 180) return d;
+  return ((((d + 180) % 360) + 360) % 360) - 180;
+}
+
+/** Weighted mean of positions (equal weights if they sum to nothing), safe across ±180°. */
+export function weightedMean(points: ReadonlyArray<{ lat: number; lon: number }>, weights: readonly number[]): { lat: number; lon: number } {
+  const sum = weights.reduce((s, w) => s + w, 0);
+  const usable = sum > 0 && Number.isFinite(sum);
+  const total = usable ? sum : points.length;
+  const ref = points[0].lon;
+  let lat = 0;
+  let dLon = 0;
+  points.forEach((p, i) => {
+    const w = usable ? weights[i] : 1;
+    lat += w * p.lat;
+    dLon += w * lonDelta(ref, p.lon);
+  });
+  return { lat: lat / total, lon: normLon(ref + dLon / total) };
+}
+
+const normLon = (lon: number): number => (lon >= 180 || lon < -180 ? lonDelta(0, lon) : lon);
+
+/** The p-th percentile with linear interpolation between ranks (numpy's default). */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = (p / 100) * (sorted.length - 1);
+  const lo = Math.floor(rank);
+  const hi = Math.ceil(rank);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
+}
+
+export const clamp = (v: number, lo: number, hi: number): number => Math.min(Math.max(v, lo), hi);
+
+// WGS-84, for local tangent planes (clustering distances and the least-squares refinement).
+const A = 6378137.0;
+const E2 = (1 / 298.257223563) * (2 - 1 / 298.257223563);
+const RAD = Math.PI / 180;
+
+/**
+ * Distance for clustering, equal to the Vincenty `distance` wherever it matters: a tangent plane
+ * at the mid-latitude is within 1e-7 (relative) of it up to 1 km and 2e-5 up to 20 km at a
+ * quarter of the cost, and only values ≤ maxDistance shape the clusters. Close to the
+ * threshold, near the poles or when far apart, the exact distance decides.
+ */
+function pairDistance(a: { lat: number; lon: number }, b: { lat: number; lon: number }, maxDistance: number): number {
+  const mid = ((a.lat + b.lat) / 2) * RAD;
+  const s = Math.sin(mid);
+  const w2 = 1 - E2 * s * s;
+  const north = ((A * (1 - E2)) / (w2 * Math.sqrt(w2))) * (b.lat - a.lat);
+  const east = (A / Math.sqrt(w2)) * Math.cos(mid) * lonDelta(a.lon, b.lon);
+  const approx = Math.sqrt(north * north + east * east) * RAD;
+  const exactNeeded = Math.abs(approx - maxDistance) <= maxDistance * 1e-3 || Math.abs(mid) > 85 * RAD || approx > 20_000;
+  return exactNeeded ? distance(a.lat, a.lon, b.lat, b.lon) : approx;
+}
+
+/**
+ * Complete-linkage hierarchical clustering cut at `maxDistance` (scipy's linkage 'complete' +
+ * fcluster 'distance'): repeatedly merge the two clusters whose farthest members are closest,
+ * while that distance is ≤ maxDistance. Returns clusters as index lists.
+ */
+export function completeLinkage(points: ReadonlyArray<{ lat: number; lon: number }>, maxDistance: number): number[][] {
+  const n = points.length;
+  const d = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const v = pairDistance(points[i], points[j], maxDistance);
+      d[i * n + j] = v;
+      d[j * n + i] = v;
+    }
+  }
+  return mergeWhileClose(d, n, maxDistance);
+}
+
+/**
+ * The agglomeration on a full distance matrix (overwritten), caching each cluster's nearest
+ * neighbour so a merge costs O(n) plus a rescan only for clusters that pointed at the pair.
+ */
+function mergeWhileClose(d: Float64Array, n: number, maxDistance: number): number[][] {
+  const members: number[][] = Array.from({ length: n }, (_, i) => [i]);
+  const alive = new Uint8Array(n).fill(1);
+  const nn = new Int32Array(n);
+  const nnDist = new Float64Array(n);
+  const rescan = (i: number): void => {
+    nn[i] = -1;
+    nnDist[i] = Number.POSITIVE_INFINITY;
+    for (let j = 0; j < n; j++) {
+      if (j !== i && alive[j] && d[i * n + j] < nnDist[i]) {
+        nn[i] = j;
+        nnDist[i] = d[i * n + j];
+      }
+    }
+  };
+  for (let i = 0; i < n; i++) rescan(i);
+  for (;;) {
+    let a = -1;
+    for (let i = 0; i < n; i++) if (alive[i] && (a < 0 || nnDist[i] < nnDist[a])) a = i;
+    if (a < 0 || !(nnDist[a] <= maxDistance)) break;
+    const b = nn[a];
+    alive[b] = 0;
+    members[a].push(...members[b]);
+    // Lance–Williams for complete linkage: distance to the union is the larger of the two, so
+    // distances only grow and only clusters whose nearest was a or b need a rescan.
+    for (let k = 0; k < n; k++) {
+      const v = Math.max(d[a * n + k], d[b * n + k]);
+      d[a * n + k] = v;
+      d[k * n + a] = v;
+    }
+    for (let k = 0; k < n; k++) if (alive[k] && (k === a || nn[k] === a || nn[k] === b)) rescan(k);
+  }
+  return members.filter((_, i) => alive[i]);
+}
+
+/** Clusters of ≥2 networks; two networks form one only if they are close enough (§8.5). */
+export function clusterNetworks<T extends { lat: number; lon: number }>(matches: readonly T[], maxDistance: number): T[][] {
+  if (matches.length < 2) return [];
+  if (matches.length === 2) {
+    const [a, b] = matches;
+    return distance(a.lat, a.lon, b.lat, b.lon) <= maxDistance ? [[a, b]] : [];
+  }
+  return completeLinkage(matches, maxDistance)
+    .filter((c) => c.length >= 2)
+    .map((c) => c.map((i) => matches[i]));
+}
+
+/** Σ (distance × factor)², the reference's least-squares objective. */
+function objective(lat: number, lon: number, pts: ReadonlyArray<{ lat: number; lon: number; f: number }>): number {
+  let s = 0;
+  for (const p of pts) s += (distance(lat, lon, p.lat, p.lon) * p.f) ** 2;
+  return s;
+}
+
+/**
+ * Least-squares refinement of `start` minimising Σ (distance_i × factor_i)², like the
+ * reference's scipy leastsq. On the tangent plane at the current estimate the residuals
+ * factor_i × (x − x_i) are linear, so each Gauss–Newton step lands on that plane's optimum;
+ * re-centring absorbs curvature. If the result is not finite or no better, keep `start`.
+ */
+export function refinePosition(start: { lat: number; lon: number }, pts: ReadonlyArray<{ lat: number; lon: number; f: number }>): { lat: number; lon: number } {
+  let { lat, lon } = start;
+  for (let iter = 0; iter < 5; iter++) {
+    const s = Math.sin(lat * RAD);
+    const w = Math.sqrt(1 - E2 * s * s);
+    const north = (A * (1 - E2)) / (w * w * w) * RAD; // metres per degree of latitude
+    const east = (A / w) * Math.cos(lat * RAD) * RAD; // metres per degree of longitude
+    let sw = 0;
+    let se = 0;
+    let sn = 0;
+    for (const p of pts) {
+      const f2 = p.f * p.f;
+      sw += f2;
+      se += f2 * lonDelta(lon, p.lon) * east;
+      sn += f2 * (p.lat - lat) * north;
+    }
+    const stepE = se / sw;
+    const stepN = sn / sw;
+    lat += stepN / north;
+    lon = normLon(lon + stepE / east);
+    if (Math.hypot(stepE, stepN) < 1e-4) break;
+  }
+  const ok = Number.isFinite(lat) && Number.isFinite(lon) && Math.abs(lat) <= 90;
+  if (!ok || objective(lat, lon, pts) > objective(start.lat, start.lon, pts)) return start;
+  return { lat, lon };
+}
+
+function locateCluster(cluster: readonly NetworkMatch[], kind: NetworkKind): LocatedCluster {
+  const rules = NETWORK_RULES[kind];
+  // Ichnos uses the best-scored networks (api.md §0.4; the reference keeps the lowest-scored).
+  const sample = [...cluster].sort((a, b) => b.score - a.score).slice(0, rules.maxNetworks);
+  const pts = sample.map((m) => ({
+    lat: m.lat,
+    lon: m.lon,
+    // `||`: a signal of 0 means unknown, as in the reference.
+    f: observationFactor(m.signal || rules.defaultSignal, m.age),
+  }));
+  // Start at the score-weighted mean; the least-squares objective itself ignores scores.
+  const start = weightedMean(sample, sample.map((m, i) => m.score * pts[i].f));
+  const { lat, lon } = refinePosition(start, pts);
+  // 95th percentile of distances to the used networks; station radius is not used (§8.5).
+  const p95 = percentile(sample.map((m) => distance(lat, lon, m.lat, m.lon)), 95);
+  return {
+    lat,
+    lon,
+    accuracy: clamp(p95, rules.minAccuracy, rules.maxAccuracy),
+    score: cluster.reduce((s, m) => s + m.score, 0),
+    usedNetworks: sample.flatMap((m) => (m.key === undefined ? [] : [{ kind, key: m.key, seenToday: m.seenToday ?? false }])),
+  };
+}
+
+/** One result per cluster of ≥2 found networks (api.md §8.5). */
+export function locateNetworks(matches: readonly NetworkMatch[], kind: NetworkKind): LocatedCluster[] {
+  return clusterNetworks(matches, NETWORK_RULES[kind].maxDistance).map((c) => locateCluster(c, kind));
+}
+
+/**
+ * Region variant (§8.5): station scores summed per station region; regions the lookup does
+ * not know are dropped. Accuracy is the region's radius.
+ */
+export function regionsFromNetworks(
+  matches: ReadonlyArray<{ region: string | null; score: number }>,
+  regionRadius: (code: string) => number | undefined,
+): RegionResult[] {
+  const scores = new Map<string, number>();
+  for (const m of matches) if (m.region) scores.set(m.region, (scores.get(m.region) ?? 0) + m.score);
+  const results: RegionResult[] = [];
+  for (const [code, score] of scores) {
+    const radius = regionRadius(code);
+    if (radius !== undefined) results.push({ code, accuracy: radius, score, source: 'internal' });
+  }
+  return results;
+}
