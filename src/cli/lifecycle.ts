@@ -28,6 +28,7 @@ export async function startWeb(services: Services, port: number): Promise<Runnin
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await app.closeSources();
     },
   };
 }

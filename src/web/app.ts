@@ -5,15 +5,19 @@ import type { Services } from '../services.js';
 import { errorHandler } from './middleware/errors.js';
 import { observe } from './middleware/observe.js';
 import { securityHeaders } from './middleware/security.js';
+import { createSearcher } from '../providers/searcher.js';
 import { locateRoutes } from './routes/locate.js';
 import { monitorRoutes } from './routes/monitor.js';
 import { submitRoutes } from './routes/submit.js';
 
-export function createApp(services: Services): Koa {
+export type IchnosApp = Koa & { closeSources(): Promise<void> };
+
+export function createApp(services: Services): IchnosApp {
   const app = new Koa({ proxy: services.config.trustProxy });
   const router = new Router();
   monitorRoutes(router, services);
-  locateRoutes(router, services);
+  const searcher = createSearcher(services);
+  locateRoutes(router, services, searcher);
   submitRoutes(router, services);
 
   app.use(observe(services.log, services.metrics));
@@ -29,5 +33,5 @@ export function createApp(services: Services): Koa {
   });
   // Koa logs errors it sees; ours are handled above, so keep its default handler quiet.
   app.silent = true;
-  return app;
+  return Object.assign(app, { closeSources: () => searcher.close() });
 }

@@ -5,6 +5,7 @@ import { resolveKey } from '../api-key.js';
 import { dailyLimitExceeded, notFound, parseError, secondsUntilUtcMidnight } from '../errors.js';
 import { createUsageCounter } from '../usage.js';
 import { apiRoute, readJson, requestIp } from './api.js';
+import { consentOf } from './submit.js';
 import { type Searcher, createSearcher } from '../../providers/searcher.js';
 
 export function locateRoutes(router: Router, services: Services, searcher: Searcher = createSearcher(services)): void {
@@ -22,7 +23,8 @@ export function locateRoutes(router: Router, services: Services, searcher: Searc
     const body = await readJson(ctx, services);
     const parsed = searcher.parse(body ?? {});
     if (!parsed.ok) throw parseError({ validation: parsed.validation });
-    const answer = await searcher.locate(parsed.query, ip, key);
+    const consent = consentOf(ctx.get('x-ichnaea-contribute-opt-in') || undefined);
+    const answer = await searcher.locate(parsed.query, ip, key, { consent });
     services.metrics.answers.inc({ api: 'locate', source: answer?.source ?? 'none', fallback: answer?.fallback ?? '' });
     if (!answer) throw notFound();
     const body2: Record<string, unknown> = {

@@ -1,0 +1,111 @@
+// Locate queries as data (api.md §9): when the internal source found a position, the query's
+// networks and that position are queued like a submission (source "query"), sampled by the
+// key's store_sample_locate × the global locate sample rate. Never on the latency path, never
+// failing the request.
+import type { QueuedReport, Report } from '../domain/report.js';
+import { areaKeyString, cellKeyString } from '../domain/ids.js';
+import { enqueueReports, ReliableQueues } from '../pipeline/queues.js';
+import type { Services } from '../services.js';
+import type { SearchRequest } from './provider.js';
+import type { LocateQuery } from './query.js';
+import type { PositionResult } from './result.js';
+
+const RATE_CACHE_MS = 10_000;
+
+/** The query's networks, as the keys results list them in `usedNetworks`. */
+function queryNetworkKeys(q: LocateQuery): string[] {
+  return [
+    ...q.wifi.map((w) => `wifi:${w.mac}`),
+    ...q.blue.map((b) => `blue:${b.mac}`),
+    ...q.cells.map((c) => `cell:${cellKeyString(c)}`),
+    ...q.areas.map((a) => `area:${areaKeyString(a)}`),
+  ];
+}
+
+/** Skip when every network of the query was used by the result and already seen today (§9). */
+export function alreadySeenToday(q: LocateQuery, best: PositionResult): boolean {
+  const seen = new Set((best.usedNetworks ?? []).filter((n) => n.seenToday).map((n) => `${n.kind}:${n.key}`));
+  const keys = queryNetworkKeys(q);
+  return keys.length > 0 && keys.every((k) => seen.has(k));
+}
+
+export function queryReport(q: LocateQuery, best: PositionResult, now: number): Report {
+  return {
+    timestamp: now,
+    position: { latitude: best.lat, longitude: best.lon, accuracy: best.accuracy, source: 'query' },
+    wifiAccessPoints: q.wifi.map((w) => ({
+      macAddress: w.mac,
+      age: w.age,
+      channel: w.channel,
+      frequency: w.frequency,
+      signalStrength: w.signal,
+      signalToNoiseRatio: w.snr,
+      ssid: w.ssid,
+    })),
+    cellTowers: q.cells.map((c) => ({
+      radioType: c.radio,
+      mobileCountryCode: c.mcc,
+      mobileNetworkCode: c.mnc,
+      locationAreaCode: c.lac,
+      cellId: c.cid,
+      primaryScramblingCode: c.psc,
+      age: c.age,
+      signalStrength: c.signal,
+      timingAdvance: c.ta,
+    })),
+    bluetoothBeacons: q.blue.map((b) => ({ macAddress: b.mac, age: b.age, name: b.name, signalStrength: b.signal })),
+  };
+}
+
+export class QueryDataRecorder {
+  private readonly queues: ReliableQueues;
+  private globalRate = 100;
+  private rateReadAt = 0;
+
+  constructor(
+    private readonly services: Services,
+    private readonly random: () => number = Math.random,
+  ) {
+    this.queues = new ReliableQueues(services.redis, services.redisKeys);
+  }
+
+  /** Fire and forget: errors are counted and logged. */
+  record(req: SearchRequest, best: PositionResult, consent: boolean): void {
+    this.maybeRecord(req, best, consent).catch((err: unknown) => {
+      this.services.metrics.backendErrors.inc({ backend: 'redis', operation: 'query_data' });
+      this.services.log.debug({ err: (err as Error).message }, 'query data not queued');
+    });
+  }
+
+  async maybeRecord(req: SearchRequest, best: PositionResult, consent: boolean): Promise<boolean> {
+    if (alreadySeenToday(req.query, best)) return false;
+    const keyRate = req.key.storeSampleLocate ?? 0;
+    if (keyRate <= 0) return false;
+    const rate = (keyRate / 100) * ((await this.globalSampleRate()) / 100);
+    if (rate < this.random()) return false;
+    const queued: QueuedReport = {
+      apiKey: req.key.validKey,
+      source: 'query',
+      report: queryReport(req.query, best, req.now.getTime()),
+      received: req.now.getTime(),
+    };
+    if (consent) queued.consent = true;
+    await enqueueReports(this.queues, [queued]);
+    return true;
+  }
+
+  /** global_locate_sample_rate (0..100, default 100), read at most every 10 s per process. */
+  private async globalSampleRate(): Promise<number> {
+    const now = Date.now();
+    if (now - this.rateReadAt < RATE_CACHE_MS) return this.globalRate;
+    this.rateReadAt = now;
+    try {
+      const raw = await this.services.redis.get(this.services.redisKeys.globalLocateSampleRate());
+      const n = raw === null ? 100 : Number(raw);
+      this.globalRate = Number.isFinite(n) ? Math.min(100, Math.max(0, n)) : 100;
+    } catch {
+      // keep the last known rate
+    }
+    return this.globalRate;
+  }
+}
