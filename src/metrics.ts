@@ -26,6 +26,8 @@ export interface Metrics {
    * so the web process installs a Redis reader here (submit routes). Unset ⇒ last values set.
    */
   queueSource: { read: (() => Promise<QueueGaugeValues[]>) | null };
+  /** Station lookups in MySQL by kind (one statement each). */
+  stationLookup: Histogram<'kind'>;
   /** External fallback calls by provider and outcome. */
   fallbackCalls: Counter<'provider' | 'outcome'>;
 }
@@ -130,6 +132,13 @@ export function createMetrics(withProcessMetrics = true): Metrics {
       name: 'ichnos_pipeline_failures_total',
       help: 'Failed pipeline stage runs and batches (batches are retried)',
       labelNames: ['stage'],
+      registers,
+    }),
+    stationLookup: new Histogram({
+      name: 'ichnos_station_lookup_seconds',
+      help: 'MySQL station lookup latency by station kind',
+      labelNames: ['kind'],
+      buckets: [0.0002, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5],
       registers,
     }),
     fallbackCalls: new Counter({

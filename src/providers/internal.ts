@@ -36,8 +36,11 @@ const usable = <T extends { lat: number | null; lon: number | null }>(s: T): s i
   s.lat !== null && s.lon !== null;
 
 async function safely<T>(deps: InternalDeps, what: string, fn: () => Promise<T[]>): Promise<T[]> {
+  const end = deps.metrics.stationLookup.startTimer({ kind: what });
   try {
-    return await fn();
+    const rows = await fn();
+    end();
+    return rows;
   } catch (err) {
     // A station query failing is "no data" (api.md §8.10): GeoIP or 404, never a 5xx.
     deps.metrics.backendErrors.inc({ backend: 'mysql', operation: what });

@@ -20,6 +20,8 @@ export interface PositionAnswer {
   lon: number;
   accuracy: number;
   source: PositionResult['source'];
+  /** For metrics: wifi, blue, cell, area (internal answers), geoip or fallback. */
+  answeredBy: string;
   fallback?: 'ipf' | 'lacf';
 }
 
@@ -100,7 +102,8 @@ export function createSearcher(services: Services): Searcher {
       if (internalBest) recorder.record(req, internalBest, ctx.consent === true);
       if (!best) return null;
       const out = formatPosition(best);
-      const answer: PositionAnswer = { lat: out.lat, lon: out.lon, accuracy: out.accuracy, source: best.source };
+      const answeredBy = best.source === 'internal' ? (best.usedNetworks?.[0]?.kind ?? 'internal') : best.source;
+      const answer: PositionAnswer = { lat: out.lat, lon: out.lon, accuracy: out.accuracy, source: best.source, answeredBy };
       if (best.fallback) answer.fallback = best.fallback;
       return answer;
     },

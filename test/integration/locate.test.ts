@@ -176,4 +176,12 @@ describe('locate from stations', () => {
     const wifiRegion = await region({ wifiAccessPoints: [{ macAddress: 'c025e9112233' }, { macAddress: '3431c4aabbcc' }] });
     assert.deepEqual(await wifiRegion.json(), { country_code: 'DE', country_name: 'Germany' });
   });
+
+  test('answers are counted by the source that answered, lookups timed', async () => {
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    for (const source of ['wifi', 'blue', 'cell', 'area', 'geoip', 'none']) {
+      assert.match(metrics, new RegExp(`ichnos_locate_answers_total\\{api="locate",source="${source}"`), source);
+    }
+    assert.match(metrics, /ichnos_station_lookup_seconds_count\{kind="wifi"\}/);
+  });
 });

@@ -25,7 +25,7 @@ export function locateRoutes(router: Router, services: Services, searcher: Searc
     if (!parsed.ok) throw parseError({ validation: parsed.validation });
     const consent = consentOf(ctx.get('x-ichnaea-contribute-opt-in') || undefined);
     const answer = await searcher.locate(parsed.query, ip, key, { consent });
-    services.metrics.answers.inc({ api: 'locate', source: answer?.source ?? 'none', fallback: answer?.fallback ?? '' });
+    services.metrics.answers.inc({ api: 'locate', source: answer?.answeredBy ?? 'none', fallback: answer?.fallback ?? '' });
     if (!answer) throw notFound();
     const body2: Record<string, unknown> = {
       location: { lat: answer.lat, lng: answer.lon },
