@@ -1,243 +1,255 @@
-// Locate/region request validation (api.md §3.1, with Ichnos's differences §0): stage 1 checks
-// types (a wrong type fails the request, errors keyed by dotted path); stage 2 drops bad values
-// and entries silently. Never throws.
-import { inRange, MAX_TIMING_ADVANCE, PSC_RANGE, SIGNAL_RANGE, validCid, validLac, validMnc } from '../domain/cell.js';
+// A locate or region request validated once into a LocateQuery (api.md §3.1, §4), pure. Stage 1
+// (query-coerce.ts) fails the request on a wrong JSON type; stage 2 here drops every entry that
+// is not a usable lookup, silently, and keeps the best of duplicates. Where Ichnos differs from
+// the reference (api.md §0): radio names in any case, `umts` = `wcdma`, unknown radio or `cdma`
+// drops the cell, 5G NR, `psc` read like `primaryScramblingCode`, `_nomap`/`_optout` SSIDs dropped.
+import {
+  inRange,
+  MAX_CID_GSM,
+  MAX_TIMING_ADVANCE,
+  PSC_RANGE,
+  SIGNAL_RANGE,
+  validCid,
+  validLac,
+  validMnc,
+} from '../domain/cell.js';
+import { areaKeyString, cellKeyString } from '../domain/ids.js';
 import { channelFromFrequency, frequencyFromChannel, isOptOutSsid, normalizeMac } from '../domain/mac.js';
 import { parseRadio, type RadioName } from '../domain/radio.js';
+import { Issues, type RawBlue, type RawCell, type RawRequest, type RawWifi, readRequest } from './query-coerce.js';
 
 export interface WifiLookup { mac: string; signal?: number; age?: number; channel?: number; frequency?: number; snr?: number; ssid?: string }
 export interface BlueLookup { mac: string; signal?: number; age?: number; name?: string }
 export interface CellLookup { radio: RadioName; mcc: number; mnc: number; lac: number; cid: number; psc?: number; age?: number; signal?: number; ta?: number }
 export interface AreaLookup { radio: RadioName; mcc: number; mnc: number; lac: number; age?: number; signal?: number }
-export interface LocateQuery {
-  ipf: boolean;
-  lacf: boolean;
-  wifi: WifiLookup[];
-  blue: BlueLookup[];
-  cells: CellLookup[];
-  areas: AreaLookup[];
-  carrier?: string;
-  homeMcc?: number;
-  homeMnc?: number;
-}
+export interface LocateQuery { ipf: boolean; lacf: boolean; wifi: WifiLookup[]; blue: BlueLookup[]; cells: CellLookup[]; areas: AreaLookup[]; carrier?: string; homeMcc?: number; homeMnc?: number }
 export type ParseResult = { ok: true; query: LocateQuery } | { ok: false; validation: Record<string, string> };
 
-// A hostile request must not make the station queries huge: keep the strongest entries.
-const MAX_ENTRIES = 100;
-const AGE_RANGE = [-3_600_000, 3_600_000] as const;
+/**
+ * Ichnos's own bound, not the reference's: after de-duplication at most this many lookups of a
+ * kind are kept, those with the strongest signals, so a hostile 100 000-entry request cannot
+ * turn into a huge station query. Real clients send a few dozen at most.
+ */
+export const MAX_LOOKUPS = 100;
+/** WiFi and Bluetooth need 2 distinct valid networks, else the whole kind is ignored (§3.1 [T]). */
+export const MIN_NETWORKS = 2;
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+type Range = readonly [number, number];
+const AGE: Range = [-3_600_000, 3_600_000];
+const WIFI_CHANNEL: Range = [1, 199];
+const WIFI_FREQUENCY: Range = [2400, 5999];
+const WIFI_SIGNAL: Range = [-100, -10];
+const WIFI_SNR: Range = [1, 100];
+const BLUE_SIGNAL: Range = [-127, 0];
+const TA: Range = [0, MAX_TIMING_ADVANCE];
 
-class Issues {
-  readonly errors: Record<string, string> = {};
-  add(path: string, msg: string): void {
-    if (Object.keys(this.errors).length < 50) this.errors[path] = msg;
-  }
+/** An optional field kept only when in range (out of range ⇒ the field is dropped, the entry kept). */
+function within(value: number | undefined, range: Range): number | undefined {
+  return inRange(value, range) ? value : undefined;
 }
 
-/** Colander-like integer: numbers truncate, numeric strings and booleans coerce; null/"" absent. */
-function int(o: Obj, field: string, path: string, issues: Issues): number | undefined {
-  const v = o[field];
-  if (v === null || v === undefined || v === '') return undefined;
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  if (typeof v === 'number') return Number.isFinite(v) ? Math.trunc(v) : undefined;
-  if (typeof v === 'string' && /^\s*[-+]?\d+(\.\d+)?\s*$/.test(v)) return Math.trunc(Number(v));
-  issues.add(path, `"${String(v).slice(0, 40)}" is not a number`);
-  return undefined;
+/** Sets an optional field only when it has a value: lookups carry only what the client really sent. */
+function put<T, K extends keyof T>(o: T, key: K, value: T[K] | undefined): void {
+  if (value !== undefined) o[key] = value;
 }
 
-function str(o: Obj, field: string, path: string, issues: Issues): string | undefined {
-  const v = o[field];
-  if (v === null || v === undefined || v === '') return undefined;
-  if (typeof v === 'string') return v;
-  issues.add(path, `${JSON.stringify(v)?.slice(0, 40)} is not a string`);
-  return undefined;
-}
-
-/** false only for false, 0, "false", "0"; everything else true (§3.1 [Q]). */
-function bool(v: unknown, def: boolean): boolean {
-  if (v === undefined) return def;
-  if (v === false || v === 0) return false;
-  if (typeof v === 'string' && ['false', '0'].includes(v.trim().toLowerCase())) return false;
-  return true;
-}
-
-function list(o: Obj, field: string, issues: Issues): Obj[] {
-  const v = o[field];
-  if (v === undefined) return [];
-  if (!Array.isArray(v)) {
-    issues.add(field, `${JSON.stringify(v)?.slice(0, 40)} is not iterable`);
-    return [];
-  }
-  const out: Obj[] = [];
-  v.forEach((e, i) => {
-    if (isObj(e)) out.push(e);
-    else issues.add(`${field}.${i}`, `${JSON.stringify(e)?.slice(0, 40)} is not a mapping type`);
-  });
+function validWifi(w: RawWifi): WifiLookup | null {
+  const mac = normalizeMac(w.macAddress);
+  if (mac === null) return null;
+  let channel = within(w.channel, WIFI_CHANNEL);
+  let frequency = within(w.frequency, WIFI_FREQUENCY);
+  // Exactly one given ⇒ the other is derived; both given ⇒ kept as given (§3.1 [T]).
+  if (channel === undefined && frequency !== undefined) channel = channelFromFrequency(frequency);
+  else if (frequency === undefined && channel !== undefined) frequency = frequencyFromChannel(channel);
+  const out: WifiLookup = { mac };
+  put(out, 'signal', within(w.signalStrength, WIFI_SIGNAL));
+  put(out, 'age', within(w.age, AGE));
+  put(out, 'channel', channel);
+  put(out, 'frequency', frequency);
+  put(out, 'snr', within(w.signalToNoiseRatio, WIFI_SNR));
+  put(out, 'ssid', w.ssid);
   return out;
 }
 
-const opt = (v: number | undefined, range: readonly [number, number]): number | undefined => (inRange(v, range) ? v : undefined);
-
-function stripUndefined<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as Array<keyof T>) if (o[k] === undefined) delete o[k];
-  return o;
+function validBlue(b: RawBlue): BlueLookup | null {
+  const mac = normalizeMac(b.macAddress);
+  if (mac === null) return null;
+  const out: BlueLookup = { mac };
+  put(out, 'signal', within(b.signalStrength, BLUE_SIGNAL));
+  put(out, 'age', within(b.age, AGE));
+  put(out, 'name', b.name);
+  return out;
 }
 
-/** Keep the earlier entry if it is better in any comparable field (§3.1), else the later. */
-function dedupe<T>(items: T[], key: (t: T) => string, better: (a: T, b: T) => boolean): T[] {
+/** A comparable field and whether a higher value is the better one. */
+type Comparator<T> = readonly [get: (e: T) => number | undefined, higherIsBetter: boolean];
+
+const WIFI_BETTER: ReadonlyArray<Comparator<WifiLookup>> = [
+  [(w) => w.signal, true],
+  [(w) => w.snr, true],
+  [(w) => w.age, false],
+];
+const BLUE_BETTER: ReadonlyArray<Comparator<BlueLookup>> = [
+  [(b) => b.signal, true],
+  [(b) => b.age, false],
+];
+// The reference also compares asu, which geolocate never reads.
+const CELL_BETTER: ReadonlyArray<Comparator<{ ta?: number; signal?: number; age?: number }>> = [
+  [(c) => c.ta, false],
+  [(c) => c.signal, true],
+  [(c) => c.age, false],
+];
+
+/** The reference's `better` (§3.1): the kept entry wins if it is better in ANY field both have. */
+function better<T>(kept: T, next: T, comparators: ReadonlyArray<Comparator<T>>): boolean {
+  for (const [get, higher] of comparators) {
+    const a = get(kept);
+    const b = get(next);
+    if (a !== undefined && b !== undefined && (higher ? a > b : a < b)) return true;
+  }
+  return false;
+}
+
+/** One entry per key; a later duplicate replaces the kept one unless that one is better (§3.1). */
+function dedupe<T>(entries: Iterable<T>, key: (e: T) => string, comparators: ReadonlyArray<Comparator<T>>): T[] {
+  // A Map keeps a replaced entry at its first position, as the reference's OrderedDict does.
   const byKey = new Map<string, T>();
-  for (const it of items) {
-    const k = key(it);
-    const prev = byKey.get(k);
-    if (!prev || !better(prev, it)) byKey.set(k, it);
+  for (const e of entries) {
+    const k = key(e);
+    const kept = byKey.get(k);
+    if (kept === undefined || !better(kept, e, comparators)) byKey.set(k, e);
   }
   return [...byKey.values()];
 }
 
-const gt = (a: number | undefined, b: number | undefined) => a !== undefined && (b === undefined || a > b);
-const lt = (a: number | undefined, b: number | undefined) => a !== undefined && (b === undefined || a < b);
+const NO_SIGNAL = -1000;
 
-function strongest<T extends { signal?: number }>(items: T[]): T[] {
-  if (items.length <= MAX_ENTRIES) return items;
-  return [...items].sort((a, b) => (b.signal ?? -1000) - (a.signal ?? -1000)).slice(0, MAX_ENTRIES);
+/** At most MAX_LOOKUPS entries, the strongest signals (ties: earlier first), in their request order. */
+function strongest<T extends { signal?: number }>(entries: T[]): T[] {
+  if (entries.length <= MAX_LOOKUPS) return entries;
+  const ranked = entries.map((e, i) => [e.signal ?? NO_SIGNAL, i] as const);
+  ranked.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  const keep = new Set(ranked.slice(0, MAX_LOOKUPS).map(([, i]) => i));
+  return entries.filter((_, i) => keep.has(i));
 }
 
-function parseWifi(entries: Obj[], issues: Issues): WifiLookup[] {
-  const out: WifiLookup[] = [];
-  entries.forEach((e, i) => {
-    const p = `wifiAccessPoints.${i}`;
-    const macRaw = str(e, 'macAddress', `${p}.macAddress`, issues);
-    let channel = opt(int(e, 'channel', `${p}.channel`, issues), [1, 199]);
-    let frequency = opt(int(e, 'frequency', `${p}.frequency`, issues), [2400, 5999]);
-    const w: WifiLookup = {
-      mac: '',
-      age: opt(int(e, 'age', `${p}.age`, issues), AGE_RANGE),
-      signal: opt(int(e, 'signalStrength', `${p}.signalStrength`, issues), [-100, -10]),
-      snr: opt(int(e, 'signalToNoiseRatio', `${p}.signalToNoiseRatio`, issues), [1, 100]),
-      ssid: str(e, 'ssid', `${p}.ssid`, issues),
-    };
-    const mac = normalizeMac(macRaw);
-    if (!mac || isOptOutSsid(w.ssid)) return;
-    if (channel !== undefined && frequency === undefined) frequency = frequencyFromChannel(channel);
-    else if (frequency !== undefined && channel === undefined) channel = channelFromFrequency(frequency);
-    out.push(stripUndefined({ ...w, mac, channel, frequency }));
-  });
-  const unique = dedupe(out, (w) => w.mac, (a, b) => gt(a.signal, b.signal) || gt(a.snr, b.snr) || lt(a.age, b.age));
-  return unique.length >= 2 ? strongest(unique) : [];
+function wifiLookups(raw: RawWifi[]): WifiLookup[] {
+  const valid: WifiLookup[] = [];
+  // api.md §0.6: an opted-out network is dropped, also when another copy comes without the SSID.
+  const optedOut = new Set<string>();
+  for (const w of raw) {
+    const v = validWifi(w);
+    if (v === null) continue;
+    if (isOptOutSsid(v.ssid)) optedOut.add(v.mac);
+    else valid.push(v);
+  }
+  const unique = dedupe(
+    valid.filter((w) => !optedOut.has(w.mac)),
+    (w) => w.mac,
+    WIFI_BETTER,
+  );
+  return unique.length < MIN_NETWORKS ? [] : strongest(unique);
 }
 
-function parseBlue(entries: Obj[], issues: Issues): BlueLookup[] {
-  const out: BlueLookup[] = [];
-  entries.forEach((e, i) => {
-    const p = `bluetoothBeacons.${i}`;
-    const mac = normalizeMac(str(e, 'macAddress', `${p}.macAddress`, issues));
-    const b: BlueLookup = {
-      mac: mac ?? '',
-      age: opt(int(e, 'age', `${p}.age`, issues), AGE_RANGE),
-      signal: opt(int(e, 'signalStrength', `${p}.signalStrength`, issues), [-127, 0]),
-      name: str(e, 'name', `${p}.name`, issues),
-    };
-    if (mac) out.push(stripUndefined(b));
-  });
-  const unique = dedupe(out, (b) => b.mac, (a, b) => gt(a.signal, b.signal) || lt(a.age, b.age));
-  return unique.length >= 2 ? strongest(unique) : [];
+function blueLookups(raw: RawBlue[]): BlueLookup[] {
+  const valid = raw.map(validBlue).filter((b): b is BlueLookup => b !== null);
+  const unique = dedupe(valid, (b) => b.mac, BLUE_BETTER);
+  return unique.length < MIN_NETWORKS ? [] : strongest(unique);
 }
 
-function parseCells(entries: Obj[], topRadio: unknown, isValidMcc: (mcc: number) => boolean, issues: Issues) {
+/** Age, signal and timing advance as valid for `radio` (§3.1): out of range ⇒ dropped. */
+function putMeasurements(out: { age?: number; signal?: number; ta?: number }, radio: RadioName, c: RawCell): void {
+  put(out, 'age', within(c.age, AGE));
+  put(out, 'signal', within(c.signalStrength, SIGNAL_RANGE[radio]));
+  // WCDMA has no timing advance (the reference always nulls it).
+  if (radio !== 'wcdma') put(out, 'ta', within(c.timingAdvance, TA));
+}
+
+/**
+ * The cell's radio and identity, or null. `cellId` comes first, then Google's `newRadioCellId`
+ * (api.md §0.2). A GSM cell id above 16 bits is a UMTS cell the client mislabelled: the cell
+ * lookup (not the area) is re-labelled WCDMA (§3.1).
+ */
+function cellIdentity(radio: RadioName, c: RawCell): { radio: RadioName; cid: number } | null {
+  for (const cid of [c.cellId, c.newRadioCellId]) {
+    if (cid === undefined) continue;
+    const relabelled: RadioName = radio === 'gsm' && cid > MAX_CID_GSM ? 'wcdma' : radio;
+    if (validCid(relabelled, cid)) return { radio: relabelled, cid };
+  }
+  return null;
+}
+
+/** An area lookup with the timing advance it is compared by (not part of AreaLookup). */
+type AreaCandidate = AreaLookup & { ta?: number };
+
+function cellLookups(
+  raw: RawCell[],
+  topRadio: string | undefined,
+  isValidMcc: (mcc: number) => boolean,
+): { cells: CellLookup[]; areas: AreaLookup[] } {
   const cells: CellLookup[] = [];
-  const areas: AreaLookup[] = [];
-  entries.forEach((e, i) => {
-    const p = `cellTowers.${i}`;
-    const mcc = int(e, 'mobileCountryCode', `${p}.mobileCountryCode`, issues);
-    const mnc = int(e, 'mobileNetworkCode', `${p}.mobileNetworkCode`, issues);
-    const lac = int(e, 'locationAreaCode', `${p}.locationAreaCode`, issues);
-    const nci = int(e, 'newRadioCellId', `${p}.newRadioCellId`, issues);
-    let cid = int(e, 'cellId', `${p}.cellId`, issues) ?? nci;
-    const age = opt(int(e, 'age', `${p}.age`, issues), AGE_RANGE);
-    const pscRaw = int(e, 'primaryScramblingCode', `${p}.primaryScramblingCode`, issues) ?? int(e, 'psc', `${p}.psc`, issues);
-    const signalRaw = int(e, 'signalStrength', `${p}.signalStrength`, issues);
-    const taRaw = int(e, 'timingAdvance', `${p}.timingAdvance`, issues);
-    const radioField = e.radioType;
-    if (radioField !== undefined && radioField !== null && typeof radioField !== 'string') {
-      issues.add(`${p}.radioType`, `${JSON.stringify(radioField)} is not a string`);
-      return;
-    }
-    // §0.1: case-insensitive, umts = wcdma, unknown names drop the cell; per-cell wins.
-    let radio = parseRadio(radioField || (nci !== undefined ? 'nr' : undefined) || topRadio);
-    if (!radio || radio === 'cdma') return;
-    if (mcc === undefined || !isValidMcc(mcc) || !validMnc(mnc)) return;
-    // A GSM cell id beyond 16 bits is a WCDMA cell reported as GSM (§3.1).
-    if (radio === 'gsm' && cid !== undefined && cid > 0xffff) radio = 'wcdma';
-    if (!validLac(radio, lac)) return;
-    const signal = opt(signalRaw, SIGNAL_RANGE[radio]);
-    areas.push(stripUndefined({ radio, mcc, mnc, lac, age, signal }));
-    if (!validCid(radio, cid)) cid = undefined;
-    if (cid === undefined) return;
-    cells.push(
-      stripUndefined({
-        radio,
-        mcc,
-        mnc,
-        lac,
-        cid,
-        age,
-        signal,
-        psc: opt(pscRaw, PSC_RANGE[radio]),
-        ta: radio === 'wcdma' ? undefined : opt(taRaw, [0, MAX_TIMING_ADVANCE]),
-      }),
-    );
-  });
-  const cellBetter = (a: CellLookup, b: CellLookup) => lt(a.ta, b.ta) || gt(a.signal, b.signal) || lt(a.age, b.age);
-  const areaBetter = (a: AreaLookup, b: AreaLookup) => gt(a.signal, b.signal) || lt(a.age, b.age);
+  const areas: AreaCandidate[] = [];
+  for (const c of raw) {
+    // The top-level radioType is every cell's default (§3.1), except that Google's API has no
+    // per-cell radio and marks NR cells by `newRadioCellId` (§0.2). Unknown names and cdma drop the cell (§0.1).
+    const radio = parseRadio(c.radioType ?? (c.newRadioCellId !== undefined ? 'nr' : topRadio));
+    if (radio === undefined || radio === 'cdma') continue;
+    const { mobileCountryCode: mcc, mobileNetworkCode: mnc, locationAreaCode: lac } = c;
+    if (mcc === undefined || !Number.isInteger(mcc) || !isValidMcc(mcc)) continue;
+    if (!validMnc(mnc) || !validLac(radio, lac)) continue;
+    const area: AreaCandidate = { radio, mcc, mnc, lac };
+    putMeasurements(area, radio, c);
+    areas.push(area);
+    const id = cellIdentity(radio, c);
+    if (id === null) continue;
+    const cell: CellLookup = { radio: id.radio, mcc, mnc, lac, cid: id.cid };
+    // Either name; primaryScramblingCode wins when both are given (api.md §0.3).
+    put(cell, 'psc', within(c.primaryScramblingCode ?? c.psc, PSC_RANGE[id.radio]));
+    putMeasurements(cell, id.radio, c);
+    cells.push(cell);
+  }
   return {
-    cells: strongest(dedupe(cells, (c) => `${c.radio}:${c.mcc}:${c.mnc}:${c.lac}:${c.cid}`, cellBetter)),
-    areas: strongest(dedupe(areas, (a) => `${a.radio}:${a.mcc}:${a.mnc}:${a.lac}`, areaBetter)),
+    cells: strongest(dedupe(cells, cellKeyString, CELL_BETTER)),
+    areas: strongest(dedupe(areas, areaKeyString, CELL_BETTER)).map(({ ta: _, ...a }) => a),
   };
 }
 
+/** Stage 2: the usable lookups of a well-typed request. */
+function toQuery(raw: RawRequest, isValidMcc: (mcc: number) => boolean): LocateQuery {
+  // No `fallbacks` ⇒ lacf on and ipf = considerIp; with `fallbacks`, considerIp is ignored (§3.1 [T]).
+  const { lacf, ipf } = raw.fallbacks ?? { lacf: true, ipf: raw.considerIp };
+  const query: LocateQuery = {
+    ipf,
+    lacf,
+    wifi: wifiLookups(raw.wifi),
+    blue: blueLookups(raw.blue),
+    ...cellLookups(raw.cells, raw.radioType, isValidMcc),
+  };
+  if (raw.carrier !== undefined) query.carrier = raw.carrier;
+  // Passed on to an external fallback only; a number JSON cannot carry exactly is no code.
+  if (Number.isSafeInteger(raw.homeMobileCountryCode)) query.homeMcc = raw.homeMobileCountryCode;
+  if (Number.isSafeInteger(raw.homeMobileNetworkCode)) query.homeMnc = raw.homeMobileNetworkCode;
+  return query;
+}
+
+/**
+ * Validate a decoded locate/region body (`undefined` = empty body = `{}`, api.md §2.4). Wrong
+ * JSON types ⇒ `{ok: false, validation}` keyed by dotted path; everything else is a query.
+ * Never throws: whatever happens is a 400, not a 500.
+ */
 export function parseLocateRequest(body: unknown, isValidMcc: (mcc: number) => boolean): ParseResult {
   try {
-    if (!isObj(body)) return { ok: false, validation: { '': `${JSON.stringify(body)?.slice(0, 40)} is not a mapping type` } };
     const issues = new Issues();
-    const fallbacks = body.fallbacks;
-    let ipf: boolean;
-    let lacf: boolean;
-    if (fallbacks === undefined) {
-      ipf = bool(body.considerIp, true);
-      lacf = true;
-    } else if (isObj(fallbacks)) {
-      // With a fallbacks object, considerIp is ignored and each flag defaults to true (§3.1 [T]).
-      ipf = bool(fallbacks.ipf, true);
-      lacf = bool(fallbacks.lacf, true);
-    } else {
-      issues.add('fallbacks', `${JSON.stringify(fallbacks)?.slice(0, 40)} is not a mapping type`);
-      ipf = lacf = true;
-    }
-    const carrier = str(body, 'carrier', 'carrier', issues);
-    const homeMcc = int(body, 'homeMobileCountryCode', 'homeMobileCountryCode', issues);
-    const homeMnc = int(body, 'homeMobileNetworkCode', 'homeMobileNetworkCode', issues);
-    const topRadio = typeof body.radioType === 'string' ? body.radioType : undefined;
-    if (body.radioType !== undefined && body.radioType !== null && typeof body.radioType !== 'string') {
-      issues.add('radioType', `${JSON.stringify(body.radioType)} is not a string`);
-    }
-    const wifi = parseWifi(list(body, 'wifiAccessPoints', issues), issues);
-    const blue = parseBlue(list(body, 'bluetoothBeacons', issues), issues);
-    const { cells, areas } = parseCells(list(body, 'cellTowers', issues), topRadio, isValidMcc, issues);
-    if (Object.keys(issues.errors).length) return { ok: false, validation: issues.errors };
-    const query: LocateQuery = { ipf, lacf, wifi, blue, cells, areas };
-    if (carrier !== undefined) query.carrier = carrier;
-    if (homeMcc !== undefined) query.homeMcc = homeMcc;
-    if (homeMnc !== undefined) query.homeMnc = homeMnc;
-    return { ok: true, query };
+    const raw = readRequest(body === undefined ? {} : body, issues);
+    if (issues.any) return { ok: false, validation: issues.errors };
+    return { ok: true, query: toQuery(raw, isValidMcc) };
   } catch (err) {
-    // Defensive: nothing a client sends may become a 500.
-    return { ok: false, validation: { '': `invalid request: ${(err as Error).message}` } };
+    // Unreachable on JSON values (nothing recurses into client data); a 400 beats a 500.
+    return { ok: false, validation: { '': `unreadable request: ${err instanceof Error ? err.message : 'error'}` } };
   }
 }
 
-/** Whether the query has network data the internal source can search. */
+/** Whether the query holds any usable network data (areas count only with lacf). */
 export function hasNetworkData(q: LocateQuery): boolean {
   return q.wifi.length > 0 || q.blue.length > 0 || q.cells.length > 0 || (q.lacf && q.areas.length > 0);
 }
