@@ -16,8 +16,10 @@ export interface Config {
   geoipPath: string | undefined;
   trustProxy: boolean;
   logLevel: LogLevel;
-  /** Decompressed request body limit in bytes. */
+  /** Decompressed request body limit in bytes (submit APIs). */
   maxBodyBytes: number;
+  /** Decompressed body limit for locate and region: their bodies are a few KB. */
+  maxLocateBodyBytes: number;
   /** Station retention for the daily clean-up, days. */
   retentionDays: number;
   /** Incoming-queue length above which locate-derived data is sampled down first. */
@@ -99,6 +101,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: bool(env, 'ICHNOS_TRUST_PROXY', true),
     logLevel,
     maxBodyBytes: int(env, 'ICHNOS_MAX_BODY_BYTES', 64 * 1024 * 1024, 1024, 2 ** 31),
+    maxLocateBodyBytes: int(env, 'ICHNOS_MAX_LOCATE_BODY_BYTES', 1024 * 1024, 1024, 2 ** 31),
     retentionDays: int(env, 'ICHNOS_RETENTION_DAYS', 730, 1, 36500),
     backlogLimit: int(env, 'ICHNOS_BACKLOG_LIMIT', 1_000_000, 1, 2 ** 31),
   };

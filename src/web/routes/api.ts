@@ -20,9 +20,9 @@ export function apiRoute(router: Router, path: string, handler: Middleware): voi
 }
 
 /** The request's JSON body; `undefined` when it is empty (or the method has none). */
-export async function readJson(ctx: Context, services: Services): Promise<unknown> {
+export async function readJson(ctx: Context, services: Services, maxBytes = services.config.maxBodyBytes): Promise<unknown> {
   if (ctx.method === 'GET' || ctx.method === 'HEAD') return undefined;
-  const raw = await readRawBody(ctx.req, { maxBytes: services.config.maxBodyBytes });
+  const raw = await readRawBody(ctx.req, { maxBytes });
   return parseJsonBody(raw, ctx.get('content-type') || undefined);
 }
 

@@ -20,7 +20,7 @@ export function locateRoutes(router: Router, services: Services, searcher: Searc
     if (await usage.count(key.validKey, key.maxreq, 'v1.geolocate', 'locate', ip)) {
       throw dailyLimitExceeded(secondsUntilUtcMidnight(new Date()));
     }
-    const body = await readJson(ctx, services);
+    const body = await readJson(ctx, services, Math.min(services.config.maxLocateBodyBytes, services.config.maxBodyBytes));
     const parsed = searcher.parse(body ?? {});
     if (!parsed.ok) throw parseError({ validation: parsed.validation });
     const consent = consentOf(ctx.get('x-ichnaea-contribute-opt-in') || undefined);
@@ -39,7 +39,7 @@ export function locateRoutes(router: Router, services: Services, searcher: Searc
     const key = await resolveKey(services, ctx.query.key, 'region');
     if (!key) throw new Error('unreachable: region keys are required');
     const ip = requestIp(ctx, services);
-    const body = await readJson(ctx, services);
+    const body = await readJson(ctx, services, Math.min(services.config.maxLocateBodyBytes, services.config.maxBodyBytes));
     const parsed = searcher.parse(body ?? {});
     if (!parsed.ok) throw parseError({ validation: parsed.validation });
     const answer = await searcher.region(parsed.query, ip, key);
