@@ -63,8 +63,10 @@ export interface StationObservations {
 
 /**
  * Applies one batch of a shard's observations to MySQL. Must be idempotent per batchId: use
- * withBatchTransaction (src/db/batches.ts), which records the id in the same transaction and
- * skips a batch applied before. Throwing leaves the batch queued for a retry.
+ * withBatchTransaction (src/db/batches.ts), which records the id first in the same transaction
+ * and skips a batch applied before. Recording it first also serialises a hung worker and the
+ * one that took its expired batch over, so a shard's station rows are never written by two
+ * batches at once. Throwing leaves the batch queued for a retry.
  */
 export type StationHandler<K extends StationKind> = (
   services: Services,
