@@ -71,7 +71,8 @@ const NO_POSITION = { lat: null, lon: null, maxLat: null, minLat: null, maxLon: 
 function recordOf(s: StationRecord): StationRecord {
   const { lat, lon, maxLat, minLat, maxLon, minLon, radius, region, samples, source, weight } = s;
   const { created, modified, lastSeen, blockFirst, blockLast, blockCount } = s;
-  return { lat, lon, maxLat, minLat, maxLon, minLon, radius, region, samples, source, weight, created, modified, lastSeen, blockFirst, blockLast, blockCount };
+  const position = { lat, lon, maxLat, minLat, maxLon, minLon, radius };
+  return { ...position, region, samples, source, weight, created, modified, lastSeen, blockFirst, blockLast, blockCount };
 }
 
 function positioned(p: PositionSummary, region: string | null, source: BatchSource) {
@@ -158,7 +159,8 @@ export function applyBatch(
   now: Date,
 ): BatchResult {
   const oldPsc = kind === 'cell' ? (station?.psc ?? null) : null;
-  const unchanged: BatchResult = { record: station ? recordOf(station) : null, change: 'none', changed: false, psc: oldPsc, touchesArea: false };
+  const record = station ? recordOf(station) : null;
+  const unchanged: BatchResult = { record, change: 'none', changed: false, psc: oldPsc, touchesArea: false };
   const usable = observations.filter((o) => o.kind === kind && o.weight > 0 && Number.isFinite(o.weight));
   if (usable.length === 0 || (station && isBlocked(station, now))) return unchanged;
   const { source, obs } = batchSource(usable);
