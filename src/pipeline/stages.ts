@@ -4,10 +4,11 @@
 // 40–48 s; Ichnos drains on every run whatever the queue length (pipeline.md, quirks), so short
 // intervals cost one Redis script per idle run and keep submissions visible within seconds.
 import type { Services } from '../services.js';
-import { incomingStage, type Splitter } from './jobs/incoming.js';
+import { incomingStage, type Splitter, splitQueued } from './jobs/incoming.js';
 import { stationShardStages } from './jobs/station-queue.js';
 import { monitorStage } from './monitor.js';
 import type { StationKind } from './queue-names.js';
+import type { BlueObservation, CellObservation, WifiObservation } from './station/observation.js';
 
 export interface Stage {
   /** Unique; also the BullMQ job scheduler id and the metrics label. */
@@ -51,14 +52,11 @@ export const DEFAULT_PIPELINE_OPTIONS: PipelineOptions = {
   retryBaseMs: 10_000,
 };
 
-/**
- * The observation each station kind's queue carries, as produced by the incoming stage.
- * TODO(station logic): point these at the observation types of src/pipeline/station/.
- */
+/** The observation each station kind's queue carries, as produced by the incoming stage. */
 export interface StationObservations {
-  wifi: unknown;
-  blue: unknown;
-  cell: unknown;
+  wifi: WifiObservation;
+  blue: BlueObservation;
+  cell: CellObservation;
 }
 
 /**
@@ -121,12 +119,10 @@ export class StageRegistry {
 /** Every stage of a running Ichnos, in data-flow order. */
 export function defaultStages(
   options: PipelineOptions = DEFAULT_PIPELINE_OPTIONS,
-  splitter: Splitter | null = null,
+  splitter: Splitter = splitQueued,
 ): StageRegistry {
   const registry = new StageRegistry(options);
-  // TODO(station logic): default to the splitting of src/pipeline/station/. Until then the
-  // incoming list keeps what is submitted (nothing is lost, nothing is split).
-  if (splitter) registry.register(incomingStage(registry, options, splitter));
+  registry.register(incomingStage(registry, options, splitter));
   // Station updates: registry.registerStationHandler('wifi' | 'blue' | 'cell', handler).
   // Later stages ('area', 'datamap', 'stats', 'export', 'cleanup') register here, after the stations.
   registry.register(monitorStage());

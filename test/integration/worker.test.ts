@@ -5,13 +5,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import type { RowDataPacket } from 'mysql2/promise';
 import { withBatchTransaction } from '../../src/db/batches.js';
-import { normalizeMac } from '../../src/domain/mac.js';
 import type { QueuedReport } from '../../src/domain/report.js';
-import { incomingStage, type Splitter } from '../../src/pipeline/jobs/incoming.js';
+import { incomingStage, type Splitter, splitBatch, splitQueued } from '../../src/pipeline/jobs/incoming.js';
 import { applyBackPressure, loweredRate, monitorStage, queueSnapshot } from '../../src/pipeline/monitor.js';
-import { allQueues, INCOMING } from '../../src/pipeline/queue-names.js';
+import { allQueues, DATAMAP, INCOMING } from '../../src/pipeline/queue-names.js';
 import { ReliableQueues } from '../../src/pipeline/queues.js';
 import { DEFAULT_PIPELINE_OPTIONS, type PipelineOptions, StageRegistry } from '../../src/pipeline/stages.js';
+import type { BlueObservation, CellObservation, WifiObservation } from '../../src/pipeline/station/observation.js';
 import { drainAll, startWorker } from '../../src/pipeline/worker.js';
 import { createServices, type Services } from '../../src/services.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
@@ -28,24 +28,10 @@ const OPTS: PipelineOptions = {
   retryBaseMs: 50,
 };
 
-interface TestObs {
-  mac?: string;
-  radio?: 'gsm' | 'wcdma' | 'lte' | 'nr';
-  cid?: number;
-  report: number;
-}
+type AnyObs = WifiObservation | BlueObservation | CellObservation;
 
-/** A stand-in for the station module's splitting: one observation per WiFi and known-radio cell. */
-const split: Splitter = (q) => ({
-  wifi: q.report.wifiAccessPoints.flatMap((w) => {
-    const mac = normalizeMac(w.macAddress);
-    return mac ? [{ mac, report: q.report.timestamp }] : [];
-  }),
-  blue: [],
-  cell: q.report.cellTowers.flatMap((c) =>
-    c.radioType && c.radioType !== 'cdma' ? [{ radio: c.radioType, cid: c.cellId, report: q.report.timestamp }] : [],
-  ),
-});
+/** The real validation and splitting (src/pipeline/station/observation.ts). */
+const split: Splitter = splitQueued;
 
 function queued(i: number, nickname?: string): QueuedReport {
   return {
@@ -60,7 +46,9 @@ function queued(i: number, nickname?: string): QueuedReport {
         { macAddress: `c0:25:e9:${(i % 16).toString(16)}1:22:33` },
         { macAddress: `34-31-c4-a${(i % 16).toString(16)}-bb-cc` },
       ],
-      cellTowers: [{ radioType: i % 2 ? 'lte' : 'gsm', mobileCountryCode: 262, cellId: i }],
+      cellTowers: [
+        { radioType: i % 2 ? 'lte' : 'gsm', mobileCountryCode: 262, mobileNetworkCode: 1, locationAreaCode: 1000, cellId: 100 + i },
+      ],
       bluetoothBeacons: [],
     },
   };
@@ -71,7 +59,7 @@ describe('pipeline worker', () => {
   let services: Services;
   let queues: ReliableQueues;
   /** Observations the test handlers committed, by batch. */
-  let applied: Map<string, TestObs[]>;
+  let applied: Map<string, AnyObs[]>;
 
   const registry = (withHandlers: boolean, splitter: Splitter = split): StageRegistry => {
     const r = new StageRegistry(OPTS);
@@ -80,7 +68,7 @@ describe('pipeline worker', () => {
       for (const kind of ['wifi', 'cell'] as const) {
         r.registerStationHandler(kind, async (svc, batchId, observations) => {
           await withBatchTransaction(svc.db.write, batchId, `station:${kind}`, observations.length, async () => {
-            applied.set(batchId, observations as TestObs[]);
+            applied.set(batchId, observations);
           });
         });
       }
@@ -120,7 +108,9 @@ describe('pipeline worker', () => {
     assert.equal(await queues.length('cell:lte'), 10);
     assert.equal(await queues.length('cell:gsm'), 10);
     const item = JSON.parse((await services.redis.lindex(services.redisKeys.queue('cell:lte'), 0)) as string);
-    assert.equal(item.o.radio, 'lte');
+    assert.equal(item.o.key.radio, 'lte');
+    assert.equal(item.o.kind, 'cell');
+    assert.ok(item.o.weight > 0);
     assert.equal(typeof item.q, 'number');
     const counter = (kind: string) => services.redis.get(services.redisKeys.pipelineCounter(kind, new Date()));
     assert.equal(await counter('reports'), '20');
@@ -236,5 +226,19 @@ describe('pipeline worker', () => {
     assert.match(await services.metrics.registry.metrics(), /ichnos_queue_length\{queue="incoming"\} 2/);
     services.metrics.queueSource.read = null;
     await services.redis.del(keys.queue(INCOMING));
+  });
+
+  test('splitting a batch: invalid positions yield nothing, the coverage grid gets GNSS cells once', () => {
+    const ocean = queued(600);
+    ocean.report.position = { latitude: 0, longitude: 0 };
+    const query: QueuedReport = { ...queued(601), source: 'query' };
+    const items = [queued(602), queued(602), ocean, query, 'not json'].map((q) => (typeof q === 'string' ? q : JSON.stringify(q)));
+    const out = splitBatch(items, (q) => split(q, services, new Date()), 1234, true);
+    assert.equal(out.malformed, 1);
+    assert.equal(out.counts.reports, 4);
+    assert.equal(out.counts.wifi, 6, 'two each from the two Berlin reports and the query');
+    const grid = (out.pushes.get(DATAMAP) ?? []).map((x) => JSON.parse(x));
+    assert.deepEqual(grid, [{ q: 1234, o: { lat: 52500 + 602, lon: 13400 } }]);
+    assert.equal(splitBatch(items, (q) => split(q, services, new Date()), 1234, false).pushes.has(DATAMAP), false);
   });
 });

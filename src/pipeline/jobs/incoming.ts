@@ -6,21 +6,29 @@
 import type { PoolConnection } from 'mysql2/promise';
 import { withBatchTransaction } from '../../db/batches.js';
 import type { QueuedReport } from '../../domain/report.js';
-import type { RadioName } from '../../domain/radio.js';
+import { isValidMcc, mccRegions } from '../../geo/mcc.js';
 import type { Services } from '../../services.js';
 import { DATAMAP, INCOMING, macShard, type StationKind, stationQueue } from '../queue-names.js';
 import { type AckOutputs, type Batch, ReliableQueues } from '../queues.js';
-import type { PipelineOptions, Stage, StageRegistry, StationObservations } from '../stages.js';
+import type { PipelineOptions, Stage, StageRegistry } from '../stages.js';
+import { type RegionLookup, type SplitReport, splitReport } from '../station/observation.js';
 import { leased, reportDead, retryLater, queueItem } from './station-queue.js';
 
-/** A report's valid observations by kind; WiFi/Bluetooth keyed by normalised MAC, cells by radio. */
-export interface SplitReport {
-  wifi: Array<StationObservations['wifi'] & { mac: string }>;
-  blue: Array<StationObservations['blue'] & { mac: string }>;
-  cell: Array<StationObservations['cell'] & { radio: RadioName }>;
+export type Splitter = (queued: QueuedReport, services: Services, now: Date) => SplitReport;
+
+/** The station module's region lookup, from the services' shapes and the MCC table. */
+export function regionLookup(services: Services): RegionLookup {
+  const regions = services.regions;
+  return {
+    regionFor: (lat, lon) => regions.regionFor(lat, lon),
+    inRegion: (lat, lon, code) => regions.inRegion(lat, lon, code),
+    mccRegions,
+    isValidMcc,
+  };
 }
 
-export type Splitter = (queued: QueuedReport, services: Services, now: Date) => SplitReport;
+/** Validation and splitting as pipeline.md says (src/pipeline/station/observation.ts). */
+export const splitQueued: Splitter = (queued, services) => splitReport(queued, regionLookup(services));
 
 interface Contribution {
   reports: number;
@@ -67,9 +75,9 @@ export function splitBatch(
     }
     const obs = split(queued);
     out.counts.reports++;
-    for (const o of obs.wifi) push(stationQueue('wifi', macShard(o.mac)), queueItem(o, queuedMs));
-    for (const o of obs.blue) push(stationQueue('blue', macShard(o.mac)), queueItem(o, queuedMs));
-    for (const o of obs.cell) push(stationQueue('cell', o.radio), queueItem(o, queuedMs));
+    for (const o of obs.wifi) push(stationQueue('wifi', macShard(o.key)), queueItem(o, queuedMs));
+    for (const o of obs.blue) push(stationQueue('blue', macShard(o.key)), queueItem(o, queuedMs));
+    for (const o of obs.cell) push(stationQueue('cell', o.key.radio), queueItem(o, queuedMs));
     out.counts.wifi += obs.wifi.length;
     out.counts.blue += obs.blue.length;
     out.counts.cell += obs.cell.length;
