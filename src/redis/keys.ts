@@ -95,6 +95,24 @@ export class RedisKeys {
     return `${this.prefix}:global_locate_sample_rate:saved`;
   }
 
+  /**
+   * Cell areas whose cells changed (ZSET areaid hex → change sequence), and the sequence itself:
+   * the area stage recomputes them and removes an entry only if no newer change arrived meanwhile.
+   * Both share the {areas} tag (one script touches both).
+   */
+  areasPending(): string {
+    return `${this.prefix}:{areas}:pending`;
+  }
+
+  areasPendingSeq(): string {
+    return `${this.prefix}:{areas}:seq`;
+  }
+
+  /** Marks that a periodic pipeline task (daily stats, clean-up, export) ran for a period. */
+  pipelineRun(task: string, period: string): string {
+    return `${this.prefix}:pipeline_run:${task}:${period}`;
+  }
+
   /** Content caches (stats pages etc.). */
   cache(name: string): string {
     return `${this.prefix}:cache:${name}`;

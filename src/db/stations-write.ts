@@ -1,0 +1,148 @@
+// Station tables, write side (pipeline.md "Flow" step 3): a station batch loads its stations with
+// one locking `SELECT … IN (…)` per kind and writes every change with multi-row
+// `INSERT … ON DUPLICATE KEY UPDATE`, so a batch costs a fixed number of round trips whatever its size.
+import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { type CellKey, cellIdToBinary, cellKeyString, type Mac, macFromBinary, macToBinary } from '../domain/ids.js';
+import { RADIO_CODE, radioFromCode } from '../domain/radio.js';
+import { SOURCE_CODE, type StationRecord } from '../domain/station.js';
+import { type CellStation, type MacStation, rowToStation, STATION_COLUMNS } from './stations.js';
+
+type Queryable = Pool | PoolConnection;
+export type MacKind = 'wifi' | 'blue';
+
+const MAC_TABLE: Readonly<Record<MacKind, string>> = { wifi: 'wifi_station', blue: 'blue_station' };
+
+/** Rows per INSERT: ~500 rows of 18 values stay far below max_allowed_packet. */
+export const WRITE_CHUNK = 500;
+
+/** DATE columns take whole UTC days; a string avoids any time-part truncation warning. */
+export function sqlDay(d: Date | null): string | null {
+  return d === null ? null : d.toISOString().slice(0, 10);
+}
+
+/** The 17 STATION_COLUMNS values of a record, in column order. */
+export function stationValues(r: StationRecord): unknown[] {
+  return [
+    r.lat,
+    r.lon,
+    r.maxLat,
+    r.minLat,
+    r.maxLon,
+    r.minLon,
+    r.radius === null ? null : Math.round(r.radius),
+    r.region,
+    r.samples,
+    r.source === null ? null : SOURCE_CODE[r.source],
+    r.weight,
+    r.created,
+    r.modified,
+    sqlDay(r.lastSeen),
+    sqlDay(r.blockFirst),
+    sqlDay(r.blockLast),
+    r.blockCount,
+  ];
+}
+
+const UPDATE_ALL = STATION_COLUMNS.split(', ')
+  .map((c) => `${c} = VALUES(${c})`)
+  .join(', ');
+const PLACEHOLDERS_17 = Array(17).fill('?').join(', ');
+
+/**
+ * Load (and, inside a transaction, row-lock) the stations of these MACs in one statement.
+ * Unknown MACs are absent from the map. `query` (not a prepared statement): the IN list size varies.
+ */
+export async function lockMacStations(conn: Queryable, kind: MacKind, macs: readonly Mac[]): Promise<Map<Mac, StationRecord>> {
+  const found = new Map<Mac, StationRecord>();
+  if (macs.length === 0) return found;
+  const [rows] = await conn.query<RowDataPacket[]>(
+    `SELECT mac, ${STATION_COLUMNS} FROM ${MAC_TABLE[kind]} WHERE mac IN (?) FOR UPDATE`,
+    [macs.map(macToBinary)],
+  );
+  for (const r of rows) found.set(macFromBinary(r.mac as Buffer), rowToStation(r));
+  return found;
+}
+
+/** Insert or overwrite whole station rows, WRITE_CHUNK rows per statement. */
+export async function upsertMacStations(conn: Queryable, kind: MacKind, stations: readonly MacStation[]): Promise<void> {
+  for (let i = 0; i < stations.length; i += WRITE_CHUNK) {
+    const chunk = stations.slice(i, i + WRITE_CHUNK);
+    const params: unknown[] = [];
+    for (const s of chunk) params.push(macToBinary(s.mac), ...stationValues(s));
+    await conn.query(
+      `INSERT INTO ${MAC_TABLE[kind]} (mac, ${STATION_COLUMNS}) VALUES ${Array(chunk.length)
+        .fill(`(?, ${PLACEHOLDERS_17})`)
+        .join(', ')} ON DUPLICATE KEY UPDATE ${UPDATE_ALL}`,
+      params,
+    );
+  }
+}
+
+function rowToCellStation(r: RowDataPacket): CellStation {
+  const radio = radioFromCode(Number(r.radio));
+  if (!radio) throw new Error(`cell_station row with unknown radio ${r.radio}`);
+  const cid = Number(r.cid);
+  return { radio, mcc: Number(r.mcc), mnc: Number(r.mnc), lac: Number(r.lac), cid, psc: r.psc === null ? null : Number(r.psc), ...rowToStation(r) };
+}
+
+/** Cells by cellKeyString, loaded (and row-locked in a transaction) in one statement. */
+export async function lockCells(conn: Queryable, keys: readonly CellKey[]): Promise<Map<string, CellStation>> {
+  const found = new Map<string, CellStation>();
+  if (keys.length === 0) return found;
+  const [rows] = await conn.query<RowDataPacket[]>(
+    `SELECT radio, mcc, mnc, lac, cid, psc, ${STATION_COLUMNS} FROM cell_station WHERE cellid IN (?) FOR UPDATE`,
+    [keys.map(cellIdToBinary)],
+  );
+  for (const r of rows) {
+    const cell = rowToCellStation(r);
+    found.set(cellKeyString(cell), cell);
+  }
+  return found;
+}
+
+/**
+ * Insert or overwrite whole cell rows. A NULL psc keeps the stored one: observations often lack
+ * it, and the PSC of a cell does not change with a position update.
+ */
+export async function upsertCells(conn: Queryable, cells: readonly CellStation[]): Promise<void> {
+  for (let i = 0; i < cells.length; i += WRITE_CHUNK) {
+    const chunk = cells.slice(i, i + WRITE_CHUNK);
+    const params: unknown[] = [];
+    for (const c of chunk) {
+      params.push(cellIdToBinary(c), RADIO_CODE[c.radio], c.mcc, c.mnc, c.lac, c.cid, c.psc, ...stationValues(c));
+    }
+    await conn.query(
+      `INSERT INTO cell_station (cellid, radio, mcc, mnc, lac, cid, psc, ${STATION_COLUMNS}) VALUES ${Array(chunk.length)
+        .fill(`(?, ?, ?, ?, ?, ?, ?, ${PLACEHOLDERS_17})`)
+        .join(', ')} ON DUPLICATE KEY UPDATE psc = COALESCE(VALUES(psc), psc), ${UPDATE_ALL}`,
+      params,
+    );
+  }
+}
+
+export type StationTable = 'wifi_station' | 'blue_station' | 'cell_station';
+export const STATION_TABLES: readonly StationTable[] = ['wifi_station', 'blue_station', 'cell_station'];
+
+/**
+ * Retention (pipeline.md, quirks): up to `limit` primary keys of stations not seen since `before`
+ * (last_seen; rows without it by modified). Both columns are indexed, so each call reads only
+ * what it returns; the caller deletes them with deleteStations and repeats while it gets `limit`.
+ * Cell ids start with their 9-byte area id, so the caller can queue the areas to recompute.
+ */
+export async function staleStationIds(pool: Pool, table: StationTable, before: Date, limit = 5000): Promise<Buffer[]> {
+  const key = table === 'cell_station' ? 'cellid' : 'mac';
+  const [rows] = await pool.query<RowDataPacket[]>(
+    `(SELECT ${key} AS id FROM ${table} WHERE last_seen < ? LIMIT ?) UNION ALL
+     (SELECT ${key} FROM ${table} WHERE last_seen IS NULL AND modified < ? LIMIT ?) LIMIT ?`,
+    [sqlDay(before), limit, before, limit, limit],
+  );
+  return rows.map((r) => r.id as Buffer);
+}
+
+/** Delete stations by primary key; returns the rows deleted. */
+export async function deleteStations(pool: Pool, table: StationTable, ids: readonly Buffer[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const key = table === 'cell_station' ? 'cellid' : 'mac';
+  const [res] = await pool.query<ResultSetHeader>(`DELETE FROM ${table} WHERE ${key} IN (?)`, [ids]);
+  return res.affectedRows;
+}
