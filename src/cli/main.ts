@@ -12,6 +12,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   start: { summary: 'migrate, then run web and worker in one process', load: async () => (await import('./start.js')).run },
   keys: { summary: 'manage API keys (add, list, show, update, remove)', load: async () => (await import('./keys.js')).run },
   drain: { summary: 'process everything queued now, then exit', load: async () => (await import('./drain.js')).run },
+  import: { summary: 'import OpenCellID / MLS cell CSV files (.csv, .csv.gz)', load: async () => (await import('./import.js')).run },
+  export: { summary: 'write the public cell export (gzipped CSV), full or since a date', load: async () => (await import('./export.js')).run },
 };
 
 export const USAGE = `Usage: ichnos <command> [options]
