@@ -4,8 +4,14 @@
 // 40–48 s; Ichnos drains on every run whatever the queue length (pipeline.md, quirks), so short
 // intervals cost one Redis script per idle run and keep submissions visible within seconds.
 import type { Services } from '../services.js';
+import { areaStage } from './jobs/area.js';
+import { cleanupStage } from './jobs/cleanup.js';
+import { datamapStage } from './jobs/datamap.js';
+import { exportStage } from './jobs/export.js';
 import { incomingStage, type Splitter, splitQueued } from './jobs/incoming.js';
 import { stationShardStages } from './jobs/station-queue.js';
+import { cellStationHandler, macStationHandler } from './jobs/stations.js';
+import { statsStage } from './jobs/stats.js';
 import { monitorStage } from './monitor.js';
 import type { StationKind } from './queue-names.js';
 import type { BlueObservation, CellObservation, WifiObservation } from './station/observation.js';
@@ -123,8 +129,16 @@ export function defaultStages(
 ): StageRegistry {
   const registry = new StageRegistry(options);
   registry.register(incomingStage(registry, options, splitter));
-  // Station updates: registry.registerStationHandler('wifi' | 'blue' | 'cell', handler).
-  // Later stages ('area', 'datamap', 'stats', 'export', 'cleanup') register here, after the stations.
+  registry.registerStationHandler('wifi', macStationHandler('wifi'));
+  registry.registerStationHandler('blue', macStationHandler('blue'));
+  registry.registerStationHandler('cell', cellStationHandler);
+  // After the cells: areas marked by this round's cell batches are recomputed in the same round.
+  registry.register(areaStage(options));
+  registry.register(datamapStage(options));
+  // Periodic work: each runs once per period (hour or UTC day) however often it is triggered.
+  registry.register(statsStage());
+  registry.register(cleanupStage());
+  registry.register(exportStage());
   registry.register(monitorStage());
   return registry;
 }
