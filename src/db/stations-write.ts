@@ -9,8 +9,9 @@ import { type CellStation, type MacStation, rowToStation, STATION_COLUMNS } from
 
 type Queryable = Pool | PoolConnection;
 export type MacKind = 'wifi' | 'blue';
+export type StationTable = 'wifi_station' | 'blue_station' | 'cell_station';
 
-const MAC_TABLE: Readonly<Record<MacKind, string>> = { wifi: 'wifi_station', blue: 'blue_station' };
+const MAC_TABLE: Readonly<Record<MacKind, StationTable>> = { wifi: 'wifi_station', blue: 'blue_station' };
 
 /** Rows per INSERT: ~500 rows of 18 values stay far below max_allowed_packet. */
 export const WRITE_CHUNK = 500;
@@ -49,15 +50,30 @@ const UPDATE_ALL = STATION_COLUMNS.split(', ')
 const PLACEHOLDERS_17 = Array(17).fill('?').join(', ');
 
 /**
- * Load (and, inside a transaction, row-lock) the stations of these MACs in one statement.
- * Unknown MACs are absent from the map. `query` (not a prepared statement): the IN list size varies.
+ * Of these primary keys, the ones stored now (a plain read: no locks). Locking only those keeps
+ * the next statement off the gaps: InnoDB locks the gap before a missing key in a locking read
+ * (REPEATABLE READ), and two shards' batches holding the same gap and then inserting into it
+ * deadlock — measured with 4 shards of one kind at once.
+ */
+async function existingIds(conn: Queryable, table: StationTable, ids: readonly Buffer[]): Promise<Buffer[]> {
+  const key = table === 'cell_station' ? 'cellid' : 'mac';
+  const [rows] = await conn.query<RowDataPacket[]>(`SELECT ${key} AS id FROM ${table} WHERE ${key} IN (?)`, [ids]);
+  return rows.map((r) => r.id as Buffer);
+}
+
+/**
+ * Load and, inside a transaction, row-lock the stored stations of these MACs: one plain read of
+ * the keys, one locking read of the rows (the current versions, exact-key record locks only).
+ * Unknown MACs are absent from the map. `query`, not a prepared statement: list sizes vary.
  */
 export async function lockMacStations(conn: Queryable, kind: MacKind, macs: readonly Mac[]): Promise<Map<Mac, StationRecord>> {
   const found = new Map<Mac, StationRecord>();
   if (macs.length === 0) return found;
+  const ids = await existingIds(conn, MAC_TABLE[kind], macs.map(macToBinary));
+  if (ids.length === 0) return found;
   const [rows] = await conn.query<RowDataPacket[]>(
     `SELECT mac, ${STATION_COLUMNS} FROM ${MAC_TABLE[kind]} WHERE mac IN (?) FOR UPDATE`,
-    [macs.map(macToBinary)],
+    [ids],
   );
   for (const r of rows) found.set(macFromBinary(r.mac as Buffer), rowToStation(r));
   return found;
@@ -85,13 +101,15 @@ function rowToCellStation(r: RowDataPacket): CellStation {
   return { radio, mcc: Number(r.mcc), mnc: Number(r.mnc), lac: Number(r.lac), cid, psc: r.psc === null ? null : Number(r.psc), ...rowToStation(r) };
 }
 
-/** Cells by cellKeyString, loaded (and row-locked in a transaction) in one statement. */
+/** Cells by cellKeyString, loaded and row-locked as lockMacStations. */
 export async function lockCells(conn: Queryable, keys: readonly CellKey[]): Promise<Map<string, CellStation>> {
   const found = new Map<string, CellStation>();
   if (keys.length === 0) return found;
+  const ids = await existingIds(conn, 'cell_station', keys.map(cellIdToBinary));
+  if (ids.length === 0) return found;
   const [rows] = await conn.query<RowDataPacket[]>(
     `SELECT radio, mcc, mnc, lac, cid, psc, ${STATION_COLUMNS} FROM cell_station WHERE cellid IN (?) FOR UPDATE`,
-    [keys.map(cellIdToBinary)],
+    [ids],
   );
   for (const r of rows) {
     const cell = rowToCellStation(r);
@@ -120,7 +138,6 @@ export async function upsertCells(conn: Queryable, cells: readonly CellStation[]
   }
 }
 
-export type StationTable = 'wifi_station' | 'blue_station' | 'cell_station';
 export const STATION_TABLES: readonly StationTable[] = ['wifi_station', 'blue_station', 'cell_station'];
 
 /**

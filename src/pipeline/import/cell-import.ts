@@ -72,7 +72,7 @@ export async function openLines(path: string): Promise<AsyncIterable<string>> {
 export async function importCellLines(
   db: Pool,
   regions: RegionIndex,
-  lines: AsyncIterable<string>,
+  lines: AsyncIterable<string> | Iterable<string>,
   opts: ImportOptions = {},
 ): Promise<{ summary: ImportSummary; areas: AreaKey[] }> {
   const summary: ImportSummary = { rows: 0, imported: 0, skipped: {}, withoutRegion: 0, areas: 0 };
