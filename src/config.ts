@@ -24,6 +24,8 @@ export interface Config {
   retentionDays: number;
   /** Incoming-queue length above which locate-derived data is sampled down first. */
   backlogLimit: number;
+  /** Directory of the daily public cell export (listed on /downloads); undefined ⇒ off. */
+  exportDir: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -90,6 +92,7 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('ICHNOS_REDIS_PREFIX', `letters, digits, "_", "." and "-" only, got "${prefix}"`);
   }
   const geoip = env.ICHNOS_GEOIP_PATH;
+  const exportDir = str(env, 'ICHNOS_EXPORT_DIR', 'var/exports');
   return {
     dbUrl,
     dbReadUrl: url(env, 'ICHNOS_DB_READ_URL', dbUrl, ['mysql:', 'mariadb:']),
@@ -104,6 +107,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxLocateBodyBytes: int(env, 'ICHNOS_MAX_LOCATE_BODY_BYTES', 1024 * 1024, 1024, 2 ** 31),
     retentionDays: int(env, 'ICHNOS_RETENTION_DAYS', 730, 1, 36500),
     backlogLimit: int(env, 'ICHNOS_BACKLOG_LIMIT', 1_000_000, 1, 2 ** 31),
+    exportDir: exportDir === 'off' ? undefined : exportDir,
   };
 }
 

@@ -38,7 +38,9 @@ export class RedisKeys {
 
   /** External fallback answer cache, one key per network. */
   fallbackCache(name: string, kind: 'wifi' | 'blue' | 'cell', id: string): string {
-    return `${this.prefix}:cache:fallback:${name}:${kind}:${id}`;
+    // One hash tag per provider: a query's cache entries are read with one MGET, which Redis
+    // Cluster allows only within one slot.
+    return `${this.prefix}:cache:{fallback:${name}}:${kind}:${id}`;
   }
 
   /** 0..100, multiplies every key's store_sample_locate (api.md §7). */

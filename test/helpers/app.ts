@@ -27,6 +27,8 @@ export function testEnv(extra: Record<string, string> = {}): TestEnv {
     ICHNOS_REDIS_PREFIX: name,
     ICHNOS_GEOIP_PATH: TEST_GEOIP,
     ICHNOS_LOG_LEVEL: 'silent',
+    // Tests that want the daily export give a temporary directory; none writes into the checkout.
+    ICHNOS_EXPORT_DIR: 'off',
     ...extra,
   };
   return { config: loadConfig(env), env, name };

@@ -13,6 +13,12 @@ describe('config', () => {
     assert.equal(c.trustProxy, true);
     assert.equal(c.logLevel, 'info');
     assert.equal(c.maxBodyBytes, 64 * 1024 * 1024);
+    assert.equal(c.exportDir, 'var/exports');
+  });
+
+  test('the public export directory can be moved or turned off', () => {
+    assert.equal(loadConfig({ ICHNOS_EXPORT_DIR: '/srv/ichnos/exports' }).exportDir, '/srv/ichnos/exports');
+    assert.equal(loadConfig({ ICHNOS_EXPORT_DIR: 'off' }).exportDir, undefined);
   });
 
   test('values are read and typed', () => {

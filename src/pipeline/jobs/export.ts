@@ -1,6 +1,7 @@
 // The daily public cell export (pipeline.md "Flow" step 6; the reference wrote a full export daily
 // and hourly diffs — Ichnos: daily full + diff). Targets are export_config rows with schema
-// 'cell_export' whose url is a local directory (a path or file:// URL); with none, nothing runs.
+// 'cell_export' whose url is a local directory (a path or file:// URL), plus ICHNOS_EXPORT_DIR (the
+// public one, listed on /downloads); with none, nothing runs.
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +28,7 @@ export function exportDirectory(url: string): string {
  */
 export async function exportCells(services: Services, now: Date): Promise<string[]> {
   const targets = await cellExportTargets(services.db.write);
+  if (services.config.exportDir) targets.unshift({ name: 'public', url: services.config.exportDir });
   const today = dayStart(now);
   const written: string[] = [];
   for (const target of targets) {
