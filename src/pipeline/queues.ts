@@ -67,24 +67,20 @@ export class ReliableQueues {
    * one script. A failure leaves the queue untouched; the staging list expires.
    */
   async pushAtomic(queue: string, items: Iterable<string>): Promise<number> {
-    const iter = items[Symbol.iterator]();
-    const first = nextChunk(iter);
-    if (first.length === 0) return 0;
-    const target = this.keys.queue(queue);
-    if (first.length < PUSH_CHUNK) {
-      await this.redis.rpush(target, ...first);
-      return first.length;
-    }
-    const staging = this.keys.queueStaging(randomUUID());
+    const staged = this.staged(queue);
     try {
-      await this.redis.rpush(staging, ...first);
-      await this.redis.expire(staging, STAGING_TTL_S);
-      await pushChunks(this.redis, staging, iterableOf(iter));
-      return Number(await APPEND.run(this.redis, [staging, target], []));
+      const iter = items[Symbol.iterator]();
+      for (let chunk = nextChunk(iter); chunk.length > 0; chunk = nextChunk(iter)) await staged.add(chunk);
+      return await staged.commit();
     } catch (err) {
-      await this.redis.del(staging).catch(() => {});
+      await staged.abort();
       throw err;
     }
+  }
+
+  /** An all-or-nothing append fed piece by piece (a submission read as a stream). */
+  staged(queue: string): StagedPush {
+    return new StagedPush(this.redis, this.keys.queue(queue), () => this.keys.queueStaging(randomUUID()));
   }
 
   async take(queue: string, opts: TakeOptions): Promise<TakeResult> {
@@ -153,6 +149,67 @@ export class ReliableQueues {
 }
 
 /**
+ * Items added in pieces go to a private staging list once they fill a chunk; commit appends the
+ * staging list to the queue in one script (or, for less than a chunk, one RPUSH). Until then the
+ * queue is untouched, so abort (or a crash: the staging list expires) leaves no trace.
+ */
+export class StagedPush {
+  private buffer: string[] = [];
+  private staging: string | null = null;
+  private count = 0;
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly target: string,
+    private readonly stagingKey: () => string,
+  ) {}
+
+  get size(): number {
+    return this.count;
+  }
+
+  async add(items: readonly string[]): Promise<void> {
+    for (const item of items) this.buffer.push(item);
+    this.count += items.length;
+    while (this.buffer.length >= PUSH_CHUNK) await this.flush(this.buffer.splice(0, PUSH_CHUNK));
+  }
+
+  /** Make everything added visible at once; returns the count appended. */
+  async commit(): Promise<number> {
+    if (this.staging === null) {
+      const items = this.buffer;
+      this.buffer = [];
+      if (items.length > 0) await this.redis.rpush(this.target, ...items);
+      return items.length;
+    }
+    if (this.buffer.length > 0) await this.flush(this.buffer.splice(0));
+    const n = Number(await APPEND.run(this.redis, [this.staging, this.target], []));
+    this.staging = null;
+    return n;
+  }
+
+  /** Drop everything added; best effort (the staging list expires anyway). */
+  async abort(): Promise<void> {
+    this.buffer = [];
+    this.count = 0;
+    const staging = this.staging;
+    this.staging = null;
+    if (staging) await this.redis.del(staging).catch(() => {});
+  }
+
+  private async flush(chunk: string[]): Promise<void> {
+    if (this.staging === null) {
+      // Known before the first write, so abort can delete it whatever fails next.
+      this.staging = this.stagingKey();
+      await this.redis.rpush(this.staging, ...chunk);
+      await this.redis.expire(this.staging, STAGING_TTL_S);
+    } else {
+      await this.redis.rpush(this.staging, ...chunk);
+    }
+  }
+}
+
+/**
  * Queue reports for the pipeline (submit APIs, locate query data): one JSON element each,
  * serialised as they are pushed, all visible at once or not at all. Rejects on Redis errors.
  */
@@ -172,10 +229,6 @@ function nextChunk(iter: Iterator<string>): string[] {
     chunk.push(r.value);
   }
   return chunk;
-}
-
-function iterableOf(iter: Iterator<string>): Iterable<string> {
-  return { [Symbol.iterator]: () => iter };
 }
 
 async function pushChunks(redis: RedisClient, key: string, items: Iterable<string>): Promise<number> {

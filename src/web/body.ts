@@ -11,30 +11,45 @@ export interface BodyLimits {
   maxBytes: number;
 }
 
-/** Read the raw (decompressed) body; resolves an empty Buffer for a zero-length body. */
-export async function readRawBody(req: IncomingMessage, limits: BodyLimits): Promise<Buffer> {
+/**
+ * The decompressed body, chunk by chunk, with the limit enforced as it streams: a body over the
+ * limit is never held whole, and a bad gzip stream is a parseError.
+ */
+export async function* bodyChunks(req: IncomingMessage, limits: BodyLimits): AsyncGenerator<Buffer> {
   const gzip = (req.headers['content-encoding'] ?? '').trim().toLowerCase() === 'gzip';
   const declared = Number(req.headers['content-length']);
   // Compressed input can only grow, so a declared length over the limit is refused unread.
   if (Number.isFinite(declared) && declared > limits.maxBytes) throw payloadTooLarge();
   const source: NodeJS.ReadableStream = gzip ? req.pipe(createGunzip()) : req;
+  let total = 0;
+  const iter = (source as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  for (;;) {
+    let next: IteratorResult<Buffer>;
+    try {
+      next = await iter.next();
+    } catch (err) {
+      if (gzip) throw parseError({ decode: `gzip: ${(err as Error).message}` });
+      throw parseError({ decode: `read: ${(err as Error).message}` });
+    }
+    if (next.done) return;
+    total += next.value.length;
+    if (total > limits.maxBytes) {
+      // Stop reading; the caller answers 413 and closes the connection.
+      req.unpipe();
+      req.pause();
+      throw payloadTooLarge();
+    }
+    yield next.value;
+  }
+}
+
+/** Read the raw (decompressed) body; resolves an empty Buffer for a zero-length body. */
+export async function readRawBody(req: IncomingMessage, limits: BodyLimits): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
-  try {
-    for await (const chunk of source as AsyncIterable<Buffer>) {
-      total += chunk.length;
-      if (total > limits.maxBytes) {
-        // Stop reading; the caller answers 413 and closes the connection.
-        req.unpipe();
-        req.pause();
-        throw payloadTooLarge();
-      }
-      chunks.push(chunk);
-    }
-  } catch (err) {
-    if (err instanceof Error && err.name === 'ApiError') throw err;
-    if (gzip) throw parseError({ decode: `gzip: ${(err as Error).message}` });
-    throw parseError({ decode: `read: ${(err as Error).message}` });
+  for await (const chunk of bodyChunks(req, limits)) {
+    chunks.push(chunk);
+    total += chunk.length;
   }
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
 }

@@ -7,14 +7,16 @@ import type { Context } from 'koa';
 import type { QueuedReport, Report } from '../../domain/report.js';
 import type { ApiKey } from '../../domain/apikey.js';
 import { queueSnapshot } from '../../pipeline/monitor.js';
-import { enqueueReports, ReliableQueues } from '../../pipeline/queues.js';
+import { INCOMING } from '../../pipeline/queue-names.js';
+import { ReliableQueues } from '../../pipeline/queues.js';
 import type { ApiPath } from '../../redis/keys.js';
 import type { Services } from '../../services.js';
 import { resolveKey } from '../api-key.js';
 import { dailyLimitExceeded, parseError, secondsUntilUtcMidnight, serviceUnavailable } from '../errors.js';
-import { parseSubmitBody, reportSource } from '../submit/parse.js';
+import { reportSource } from '../submit/parse.js';
+import { readSubmission } from '../submit/read-submission.js';
 import { createUsageCounter } from '../usage.js';
-import { apiRoute, readJson, requestIp } from './api.js';
+import { apiRoute, requestIp } from './api.js';
 
 type Flavour = 'v2' | 'v1' | 'v0';
 
@@ -51,16 +53,30 @@ export function consentOf(raw: string | undefined): boolean {
   return v === '1' || v === 'true';
 }
 
-function* queued(reports: readonly Report[], ctx: Context, key: ApiKey | null, received: number): Generator<QueuedReport> {
-  const nickname = nicknameOf(ctx.get('x-nickname') || undefined);
-  const consent = consentOf(ctx.get('x-ichnaea-contribute-opt-in') || undefined);
-  for (const report of reports) {
-    const q: QueuedReport = { apiKey: key?.validKey ?? null, source: reportSource(report), report, received };
-    if (nickname) q.nickname = nickname;
-    if (consent) q.consent = true;
-    yield q;
-  }
+interface Sender {
+  apiKey: string | null;
+  nickname?: string;
+  consent?: boolean;
+  received: number;
 }
+
+function senderOf(ctx: Context, key: ApiKey | null, received: number): Sender {
+  const sender: Sender = { apiKey: key?.validKey ?? null, received };
+  const nickname = nicknameOf(ctx.get('x-nickname') || undefined);
+  if (nickname) sender.nickname = nickname;
+  if (consentOf(ctx.get('x-ichnaea-contribute-opt-in') || undefined)) sender.consent = true;
+  return sender;
+}
+
+function queued(report: Report, s: Sender): string {
+  const q: QueuedReport = { apiKey: s.apiKey, source: reportSource(report), report, received: s.received };
+  if (s.nickname) q.nickname = s.nickname;
+  if (s.consent) q.consent = true;
+  return JSON.stringify(q);
+}
+
+/** Redis failed while the submission was being queued: 503, never 200 (api.md §0.8). */
+class NotQueued extends Error {}
 
 export function submitRoutes(router: Router, services: Services): void {
   const usage = createUsageCounter(services.redis, services.redisKeys, services.log, () =>
@@ -76,23 +92,42 @@ export function submitRoutes(router: Router, services: Services): void {
       if (key && (await usage.count(key.validKey, key.maxreq, api, 'submit', requestIp(ctx, services)))) {
         throw dailyLimitExceeded(secondsUntilUtcMidnight(new Date()));
       }
-      const body = await readJson(ctx, services);
-      // GET, HEAD and an empty body: parseError without details (§5.1 [T]).
-      if (body === undefined) throw parseError();
+      // GET and HEAD have no body: parseError without details (§5.1 [T]).
+      if (ctx.method === 'GET' || ctx.method === 'HEAD') throw parseError();
       const received = Date.now();
-      const parsed = parseSubmitBody(body, flavour, received);
-      if (!parsed.ok) throw parseError(parsed.validation ? { validation: parsed.validation } : undefined);
-      if (parsed.reports.length > 0 && sampled(key, Math.random())) {
-        let count: number;
+      const store = sampled(key, Math.random());
+      const sender = senderOf(ctx, key, received);
+      const staged = queues.staged(INCOMING);
+      const guard = async (step: () => Promise<unknown>) => {
         try {
-          count = await enqueueReports(queues, queued(parsed.reports, ctx, key, received));
+          await step();
         } catch (err) {
-          services.metrics.backendErrors.inc({ backend: 'redis', operation: 'submit' });
-          services.log.warn({ err: (err as Error).message, reports: parsed.reports.length }, 'submission not queued');
-          throw serviceUnavailable();
+          throw new NotQueued((err as Error).message);
         }
-        services.metrics.submittedReports.inc({ api }, count);
+      };
+      // Reports reach Redis in groups while the body is still arriving, into a staging list
+      // that becomes visible only at commit: a bad item later in the body leaves no trace.
+      const sink = {
+        add: (reports: Report[]) => (store ? guard(() => staged.add(reports.map((r) => queued(r, sender)))) : Promise.resolve()),
+        reset: () => staged.abort(),
+      };
+      let count = 0;
+      try {
+        const read = await readSubmission(
+          ctx.req,
+          { maxBytes: services.config.maxBodyBytes, contentType: ctx.get('content-type') || undefined, flavour, now: received },
+          sink,
+        );
+        if (!read.ok) throw parseError(read.validation ? { validation: read.validation } : undefined);
+        if (store) await guard(async () => (count = await staged.commit()));
+      } catch (err) {
+        await staged.abort();
+        if (!(err instanceof NotQueued)) throw err;
+        services.metrics.backendErrors.inc({ backend: 'redis', operation: 'submit' });
+        services.log.warn({ err: err.message, reports: staged.size }, 'submission not queued');
+        throw serviceUnavailable();
       }
+      if (count > 0) services.metrics.submittedReports.inc({ api }, count);
       if (flavour === 'v0') {
         ctx.status = 204;
         ctx.body = null;

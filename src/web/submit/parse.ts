@@ -53,20 +53,58 @@ function parseItems(body: unknown, spec: FlavourSpec, now: number, issues: Issue
     return [];
   }
   const items = field(body, 'items');
-  if (items === undefined) {
-    issues.add('items', 'Required');
-    return [];
-  }
+  const reader = new ItemReader(spec, now, issues);
   if (!Array.isArray(items)) {
-    issues.add('items', notIterable(items));
+    reader.notArray(items);
     return [];
   }
   const reports: Report[] = [];
   for (let i = 0; i < items.length && !issues.full; i++) {
-    const report = parseItem(items[i], join('items', i), spec, now, issues);
+    const report = reader.item(items[i]);
     if (report) reports.push(report);
   }
   return reports;
+}
+
+/**
+ * Items one at a time, for a body read as a stream (item-stream.ts): the same rules and the same
+ * issue paths as parseSubmitBody, without the whole body in memory.
+ */
+export class ItemReader {
+  private index = 0;
+  /** Reports produced (items with stations left) since the last reset. */
+  reports = 0;
+
+  constructor(
+    private readonly spec: FlavourSpec,
+    private readonly now: number,
+    public issues: Issues,
+  ) {}
+
+  static of(flavour: SubmitFlavour, now: number): ItemReader {
+    return new ItemReader(FLAVOURS[flavour], now, new Issues());
+  }
+
+  /** A repeated "items" key: JSON keeps the last one, so start over. */
+  reset(): void {
+    this.index = 0;
+    this.reports = 0;
+    this.issues = new Issues();
+  }
+
+  /** The next element of "items": a Report, or null (no stations left, or an issue recorded). */
+  item(value: unknown): Report | null {
+    const path = join('items', this.index++);
+    if (this.issues.full) return null;
+    const report = parseItem(value, path, this.spec, this.now, this.issues);
+    if (report) this.reports += 1;
+    return report;
+  }
+
+  /** "items" missing (undefined) or not an array. */
+  notArray(value: unknown): void {
+    this.issues.add('items', value === undefined ? 'Required' : notIterable(value));
+  }
 }
 
 /** One item as a Report, or null when it has no stations left (dropped silently, §5.1 [T]). */
