@@ -24,6 +24,8 @@ export interface Config {
   retentionDays: number;
   /** Incoming-queue length above which locate-derived data is sampled down first. */
   backlogLimit: number;
+  /** A taken pipeline batch not acknowledged within this long is offered again (a dead worker's batches). */
+  pipelineLeaseMs: number;
   /** Directory of the daily public cell export (listed on /downloads); undefined ⇒ off. */
   exportDir: string | undefined;
 }
@@ -107,6 +109,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxLocateBodyBytes: int(env, 'ICHNOS_MAX_LOCATE_BODY_BYTES', 1024 * 1024, 1024, 2 ** 31),
     retentionDays: int(env, 'ICHNOS_RETENTION_DAYS', 730, 1, 36500),
     backlogLimit: int(env, 'ICHNOS_BACKLOG_LIMIT', 1_000_000, 1, 2 ** 31),
+    pipelineLeaseMs: int(env, 'ICHNOS_PIPELINE_LEASE_MS', 60_000, 1000, 3_600_000),
     exportDir: exportDir === 'off' ? undefined : exportDir,
   };
 }

@@ -58,6 +58,11 @@ export const DEFAULT_PIPELINE_OPTIONS: PipelineOptions = {
   retryBaseMs: 10_000,
 };
 
+/** The defaults with the configured lease (ICHNOS_PIPELINE_LEASE_MS). */
+export function pipelineOptions(config: { pipelineLeaseMs: number }): PipelineOptions {
+  return { ...DEFAULT_PIPELINE_OPTIONS, leaseMs: config.pipelineLeaseMs };
+}
+
 /** The observation each station kind's queue carries, as produced by the incoming stage. */
 export interface StationObservations {
   wifi: WifiObservation;

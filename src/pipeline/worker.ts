@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Services } from '../services.js';
 import { ReliableQueues } from './queues.js';
 import { type SchedulerOptions, startScheduler } from './scheduler.js';
-import { defaultStages, type StageRegistry } from './stages.js';
+import { defaultStages, pipelineOptions, type StageRegistry } from './stages.js';
 
 export interface WorkerHandle {
   stop(): Promise<void>;
@@ -16,7 +16,7 @@ export interface WorkerOptions extends SchedulerOptions {
 }
 
 export async function startWorker(services: Services, opts: WorkerOptions = {}): Promise<WorkerHandle> {
-  const registry = opts.registry ?? defaultStages();
+  const registry = opts.registry ?? defaultStages(pipelineOptions(services.config));
   const scheduler = await startScheduler(services, registry, opts);
   return {
     // SIGTERM path: running stages finish (or, on failure, release) their batch, then BullMQ closes.
@@ -49,7 +49,7 @@ export interface DrainOptions {
  * whose lease has yet to expire: then this waits for the lease and takes the batch over).
  */
 export async function drainAll(services: Services, opts: DrainOptions = {}): Promise<DrainSummary> {
-  const registry = opts.registry ?? defaultStages();
+  const registry = opts.registry ?? defaultStages(pipelineOptions(services.config));
   const stages = registry.list();
   const counts: Record<string, number> = Object.fromEntries(stages.map((s) => [s.name, 0]));
   const queues = new ReliableQueues(services.redis, services.redisKeys);

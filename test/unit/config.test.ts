@@ -14,6 +14,7 @@ describe('config', () => {
     assert.equal(c.logLevel, 'info');
     assert.equal(c.maxBodyBytes, 64 * 1024 * 1024);
     assert.equal(c.exportDir, 'var/exports');
+    assert.equal(c.pipelineLeaseMs, 60_000);
   });
 
   test('the public export directory can be moved or turned off', () => {
@@ -29,7 +30,9 @@ describe('config', () => {
       ICHNOS_TRUST_PROXY: 'false',
       ICHNOS_GEOIP_PATH: '/data/GeoLite2-City.mmdb',
       ICHNOS_LOG_LEVEL: 'warn',
+      ICHNOS_PIPELINE_LEASE_MS: '3000',
     });
+    assert.equal(c.pipelineLeaseMs, 3000);
     assert.equal(c.port, 9000);
     assert.equal(c.trustProxy, false);
     assert.equal(c.dbReadUrl, 'mysql://u:p@replica:3306/geo');
@@ -48,6 +51,7 @@ describe('config', () => {
     ['ICHNOS_LOG_LEVEL', 'loud'],
     ['ICHNOS_MAX_BODY_BYTES', '-1'],
     ['ICHNOS_REDIS_PREFIX', 'a b'],
+    ['ICHNOS_PIPELINE_LEASE_MS', '10'],
   ];
   for (const [name, value] of bad) {
     test(`${name}=${value} is refused with the variable named`, () => {
