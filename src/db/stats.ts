@@ -108,3 +108,23 @@ export async function deleteArchiveBefore(pool: Pool, before: Date, limit = 1000
   const [res] = await pool.query<ResultSetHeader>('DELETE FROM report_archive WHERE received < ? LIMIT ?', [before, limit]);
   return res.affectedRows;
 }
+
+/** The newest value of each series (absent series are left out), with its day (YYYY-MM-DD). */
+export async function readLatestStats(db: Queryable, keys: readonly string[]): Promise<Map<string, { day: string; value: number }>> {
+  if (keys.length === 0) return new Map();
+  const [rows] = await db.query<RowDataPacket[]>(
+    `SELECT s.stat_key, DATE_FORMAT(s.day, '%Y-%m-%d') AS day, s.value FROM stat s
+       JOIN (SELECT stat_key, MAX(day) AS day FROM stat WHERE stat_key IN (?) GROUP BY stat_key) m
+         ON m.stat_key = s.stat_key AND m.day = s.day`,
+    [keys],
+  );
+  return new Map(rows.map((r) => [r.stat_key as string, { day: r.day as string, value: Number(r.value) }]));
+}
+
+/** Stations per kind (cells per radio) summed over every region of region_stat. */
+export async function sumRegionStats(db: Queryable): Promise<RegionCounts> {
+  const [rows] = await db.query<RowDataPacket[]>(
+    `SELECT ${REGION_STAT_COLUMNS.map((k) => `COALESCE(SUM(${k}), 0) AS ${k}`).join(', ')} FROM region_stat`,
+  );
+  return Object.fromEntries(REGION_STAT_COLUMNS.map((k) => [k, Number(rows[0]?.[k] ?? 0)])) as RegionCounts;
+}

@@ -9,6 +9,7 @@ import { createSearcher } from '../providers/searcher.js';
 import { locateRoutes } from './routes/locate.js';
 import { monitorRoutes } from './routes/monitor.js';
 import { submitRoutes } from './routes/submit.js';
+import { siteRoutes } from './site/routes.js';
 
 export type IchnosApp = Koa & { closeSources(): Promise<void> };
 
@@ -19,6 +20,7 @@ export function createApp(services: Services): IchnosApp {
   const searcher = createSearcher(services);
   locateRoutes(router, services, searcher);
   submitRoutes(router, services);
+  siteRoutes(router, services);
 
   app.use(observe(services.log, services.metrics));
   app.use(securityHeaders());

@@ -1,0 +1,81 @@
+// The site's HTTP surface: static assets, pages' headers, robots.txt, favicon, the HTML 404.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { CONTENT_SECURITY_POLICY } from '../../src/web/middleware/security.js';
+import { assetUrl } from '../../src/web/site/static.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+
+let app: TestApp;
+before(async () => {
+  app = await startTestApp();
+});
+after(async () => {
+  await app?.close();
+});
+
+test('static assets: content type, year-long cache, ETag revalidation', async () => {
+  const url = assetUrl('site.css');
+  assert.match(url, /^\/static\/site\.css\?v=[\w-]{16}$/);
+  const res = await fetch(app.url + url);
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'text/css; charset=utf-8');
+  assert.equal(res.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+  assert.match(await res.text(), /--accent/);
+  const again = await fetch(app.url + url, { headers: { 'if-none-match': res.headers.get('etag') ?? '' } });
+  assert.equal(again.status, 304);
+});
+
+test('vendored Leaflet files are served from node_modules', async () => {
+  for (const [path, type] of [
+    ['vendor/leaflet/leaflet.js', 'text/javascript; charset=utf-8'],
+    ['vendor/leaflet/leaflet.css', 'text/css; charset=utf-8'],
+    ['vendor/leaflet/images/marker-icon.png', 'image/png'],
+  ]) {
+    const res = await fetch(`${app.url}/static/${path}`);
+    assert.equal(res.status, 200, path);
+    assert.equal(res.headers.get('content-type'), type);
+    await res.arrayBuffer();
+  }
+});
+
+test('unknown static paths and traversal attempts are the HTML 404', async () => {
+  for (const path of ['/static/nope.css', '/static/../package.json', '/static/%2e%2e/package.json', '/static/vendor/leaflet/../../package.json']) {
+    const res = await fetch(app.url + path);
+    assert.equal(res.status, 404, path);
+    assert.match(res.headers.get('content-type') ?? '', /^text\/html/);
+    await res.text();
+  }
+});
+
+test('pages: HTML, short cache, the CSP; HEAD works', async () => {
+  const res = await fetch(`${app.url}/`);
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'text/html; charset=utf-8');
+  assert.equal(res.headers.get('cache-control'), 'public, max-age=60');
+  assert.equal(res.headers.get('content-security-policy'), CONTENT_SECURITY_POLICY);
+  assert.equal(res.headers.get('x-frame-options'), 'DENY');
+  const body = await res.text();
+  assert.doesNotMatch(body, /<script>|<style|style="| on\w+="/, 'nothing inline that the CSP would block');
+  const head = await fetch(`${app.url}/`, { method: 'HEAD' });
+  assert.equal(head.status, 200);
+});
+
+test('robots.txt and favicon', async () => {
+  const robots = await fetch(`${app.url}/robots.txt`);
+  assert.equal(robots.status, 200);
+  assert.match(robots.headers.get('content-type') ?? '', /^text\/plain/);
+  assert.match(await robots.text(), /User-agent: \*\nDisallow: \/v1\//);
+  const ico = await fetch(`${app.url}/favicon.ico`);
+  assert.equal(ico.status, 200);
+  assert.equal(ico.headers.get('content-type'), 'image/x-icon');
+  assert.equal(ico.headers.get('cache-control'), 'public, max-age=86400');
+  const bytes = new Uint8Array(await ico.arrayBuffer());
+  assert.deepEqual([...bytes.slice(0, 4)], [0, 0, 1, 0]);
+});
+
+test('unknown paths are still an HTML 404', async () => {
+  const res = await fetch(`${app.url}/no/such/page`);
+  assert.equal(res.status, 404);
+  assert.match(res.headers.get('content-type') ?? '', /^text\/html/);
+  await res.text();
+});
