@@ -1,7 +1,7 @@
 // Statistics, coverage grid and housekeeping tables (pipeline.md "Flow" steps 5–6, "Tables"):
 // region_stat, stat, datamap, report_archive.
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { radioFromCode } from '../domain/radio.js';
+import { type RadioName, radioFromCode } from '../domain/radio.js';
 import { sqlDay } from './stations-write.js';
 
 type Queryable = Pool | PoolConnection;
@@ -15,13 +15,15 @@ export interface StationCounts {
   regions: Map<string, RegionCounts>;
   /** Every station row per kind, with or without region or position. */
   totals: { wifi: number; blue: number; cell: number };
+  /** Every cell row per radio, with or without region. */
+  cellsByRadio: Record<RadioName, number>;
 }
 
 const zero = (): RegionCounts => ({ gsm: 0, wcdma: 0, lte: 0, nr: 0, blue: 0, wifi: 0 });
 
 /** Count stations per kind (cells per radio) and region: one GROUP BY per table. */
 export async function countStations(db: Queryable): Promise<StationCounts> {
-  const out: StationCounts = { regions: new Map(), totals: { wifi: 0, blue: 0, cell: 0 } };
+  const out: StationCounts = { regions: new Map(), totals: { wifi: 0, blue: 0, cell: 0 }, cellsByRadio: { gsm: 0, wcdma: 0, lte: 0, nr: 0 } };
   const add = (region: string | null, column: RegionStatColumn, n: number) => {
     if (region === null) return;
     const counts = out.regions.get(region) ?? zero();
@@ -39,7 +41,9 @@ export async function countStations(db: Queryable): Promise<StationCounts> {
   for (const r of cells) {
     out.totals.cell += Number(r.n);
     const radio = radioFromCode(Number(r.radio));
-    if (radio) add(r.region ?? null, radio, Number(r.n));
+    if (!radio) continue;
+    out.cellsByRadio[radio] += Number(r.n);
+    add(r.region ?? null, radio, Number(r.n));
   }
   return out;
 }

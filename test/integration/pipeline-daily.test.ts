@@ -88,7 +88,18 @@ describe('pipeline housekeeping', () => {
     const [stats] = await pool.query<RowDataPacket[]>('SELECT stat_key, value FROM stat WHERE day = UTC_DATE() ORDER BY stat_key');
     assert.deepEqual(
       stats.map((r) => [r.stat_key, Number(r.value)]),
-      [['unique_blue', 1], ['unique_cell', 3], ['unique_wifi', 2], ['wifi_observations', 42]],
+      [
+        ['region_DE', 4],
+        ['region_FR', 2],
+        ['unique_blue', 1],
+        ['unique_cell', 3],
+        ['unique_gsm', 3],
+        ['unique_lte', 0],
+        ['unique_nr', 0],
+        ['unique_wcdma', 0],
+        ['unique_wifi', 2],
+        ['wifi_observations', 42],
+      ],
     );
   });
 

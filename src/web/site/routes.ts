@@ -2,7 +2,10 @@
 // HTML 404 fallback; API and monitoring routes are registered elsewhere.
 import type Router from '@koa/router';
 import type { Services } from '../../services.js';
+import { downloadsRoutes } from './pages/downloads.js';
 import { homeRoutes } from './pages/home.js';
+import { mapRoutes } from './pages/map.js';
+import { statsRoutes } from './pages/stats.js';
 import { sendStatic, staticRoutes } from './static.js';
 
 const ROBOTS = `# Ichnos: the pages may be indexed; the API and monitoring endpoints are not pages.
@@ -29,4 +32,7 @@ export function siteRoutes(router: Router, services: Services): void {
   });
 
   homeRoutes(router, services);
+  mapRoutes(router, services);
+  statsRoutes(router, services);
+  downloadsRoutes(router, services);
 }
