@@ -36,7 +36,12 @@ after(async () => {
   await app?.close();
 });
 
-const PAGES = [{ path: '/', name: 'home', heading: 'Ichnos' }] as const;
+const PAGES = [
+  { path: '/', name: 'home', heading: 'Ichnos' },
+  { path: '/api', name: 'api', heading: 'API' },
+  { path: '/privacy', name: 'privacy', heading: 'Privacy' },
+  { path: '/optout', name: 'optout', heading: 'Opt out' },
+] as const;
 
 for (const viewport of [DESKTOP, PHONE]) {
   describe(`at ${viewport.width} px`, () => {
@@ -70,6 +75,41 @@ test('home shows the totals from the statistics tables and the client settings',
     assert.match(await page.locator('#microg').textContent() ?? '', new RegExp(`${app.url}/\\?key=YOUR_KEY`));
     const nav = await page.getByRole('navigation', { name: 'Site' }).getByRole('link').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
     assert.deepEqual(nav, ['/', '/api', '/map', '/stats', '/downloads', '/privacy']);
+    // The navigation works: on to the API page, which marks itself as current.
+    await page.getByRole('navigation', { name: 'Site' }).getByRole('link', { name: 'API' }).click();
+    await page.waitForURL(`${app.url}/api`);
+    assert.equal(await page.locator('nav a[aria-current="page"]').textContent(), 'API');
+    assert.deepEqual(opened.problems, []);
+  } finally {
+    await opened.close();
+  }
+});
+
+test('the API page shows curl examples for every API, addressed to this instance', async () => {
+  const opened = await openPage(browser, `${app.url}/api`, PHONE);
+  try {
+    const curls = await opened.page.locator('pre.curl').allTextContents();
+    for (const path of ['/v1/geolocate', '/v1/country', '/v2/geosubmit', '/v1/geosubmit', '/v1/submit']) {
+      assert.ok(curls.some((c) => c.startsWith(`curl -sS '${app.url}${path}?key=YOUR_KEY'`)), path);
+    }
+    // Examples scroll inside their box instead of widening the page.
+    assert.equal(await horizontalOverflow(opened.page), 0);
+    assert.match(await opened.page.locator('#limits').locator('xpath=following-sibling::ul[1]').textContent() ?? '', /submit 64 MiB/);
+    assert.deepEqual(opened.problems, []);
+  } finally {
+    await opened.close();
+  }
+});
+
+test('the privacy and opt-out pages state the configured retention and the _nomap rule', async () => {
+  const opened = await openPage(browser, `${app.url}/privacy`, DESKTOP);
+  try {
+    assert.match(await opened.page.locator('main').textContent() ?? '', /until not observed for 730 days \(2 years\)/);
+    await opened.page.getByRole('link', { name: 'opting out' }).click();
+    await opened.page.waitForURL(`${app.url}/optout`);
+    const text = await opened.page.locator('main').textContent();
+    assert.match(text ?? '', /ends in _nomap/);
+    assert.match(text ?? '', /not been observed for\s+730 days/);
     assert.deepEqual(opened.problems, []);
   } finally {
     await opened.close();

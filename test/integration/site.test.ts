@@ -79,3 +79,13 @@ test('unknown paths are still an HTML 404', async () => {
   assert.match(res.headers.get('content-type') ?? '', /^text\/html/);
   await res.text();
 });
+
+test('every page answers HTML with the short cache and the CSP, without inline script or style', async () => {
+  for (const path of ['/', '/api', '/privacy', '/optout']) {
+    const res = await fetch(app.url + path);
+    assert.equal(res.status, 200, path);
+    assert.equal(res.headers.get('cache-control'), 'public, max-age=60', path);
+    assert.equal(res.headers.get('content-security-policy'), CONTENT_SECURITY_POLICY, path);
+    assert.doesNotMatch(await res.text(), /<script>|<style|style="| on\w+="/, path);
+  }
+});

@@ -2,9 +2,11 @@
 // HTML 404 fallback; API and monitoring routes are registered elsewhere.
 import type Router from '@koa/router';
 import type { Services } from '../../services.js';
+import { apiRoutes } from './pages/api.js';
 import { downloadsRoutes } from './pages/downloads.js';
 import { homeRoutes } from './pages/home.js';
 import { mapRoutes } from './pages/map.js';
+import { privacyRoutes } from './pages/privacy.js';
 import { statsRoutes } from './pages/stats.js';
 import { sendStatic, staticRoutes } from './static.js';
 
@@ -32,7 +34,9 @@ export function siteRoutes(router: Router, services: Services): void {
   });
 
   homeRoutes(router, services);
+  apiRoutes(router, services);
   mapRoutes(router, services);
   statsRoutes(router, services);
   downloadsRoutes(router, services);
+  privacyRoutes(router, services);
 }
