@@ -5,9 +5,11 @@
   const el = document.getElementById('map');
   if (!el || typeof L === 'undefined') return;
 
+  // The view is kept in the address (#map=zoom/lat/lon, as openstreetmap.org does) so it can be shared.
+  const fromHash = /^#map=(\d{1,2})\/(-?\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)$/.exec(location.hash);
   const map = L.map(el, {
-    center: [30, 10],
-    zoom: 2,
+    center: fromHash ? [Number(fromHash[2]), Number(fromHash[3])] : [30, 10],
+    zoom: fromHash ? Number(fromHash[1]) : el.clientWidth < 600 ? 1 : 2,
     minZoom: 1,
     maxZoom: 16,
     worldCopyJump: false,
@@ -17,6 +19,13 @@
     ],
     maxBoundsViscosity: 0.8,
   });
+  map.on('moveend', () => {
+    const c = map.getCenter();
+    const digits = Math.max(2, Math.ceil(Math.log10(2 ** map.getZoom())));
+    history.replaceState(null, '', `#map=${map.getZoom()}/${c.lat.toFixed(digits)}/${c.lng.toFixed(digits)}`);
+    el.dataset.zoom = String(map.getZoom());
+  });
+  el.dataset.zoom = String(map.getZoom());
   map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
   map.attributionControl.addAttribution('Outlines: Natural Earth');
 
@@ -36,7 +45,7 @@
   // Coverage squares: more cells in a square ⇒ darker (log scale of how full it is).
   const shade = (count, step) => {
     const full = Math.min(1, Math.log1p(count) / Math.log1p(step * step));
-    return `rgba(11, 110, 79, ${(0.45 + 0.5 * full).toFixed(2)})`;
+    return `rgba(11, 110, 79, ${(0.6 + 0.4 * full).toFixed(2)})`;
   };
 
   const Coverage = L.GridLayer.extend({
@@ -57,9 +66,9 @@
             const half = data.step === 1 ? 0.0005 : 0;
             const sw = map.project([lat / 1000 - half, lon / 1000 - half], coords.z).subtract(origin);
             const ne = map.project([lat / 1000 - half + unit, lon / 1000 - half + unit], coords.z).subtract(origin);
-            // At least 2 px, so a lone cell stays visible at world zoom.
-            const w = Math.max(2, ne.x - sw.x);
-            const h = Math.max(2, sw.y - ne.y);
+            // At least 3 px, so a lone cell stays visible at world zoom.
+            const w = Math.max(3, ne.x - sw.x);
+            const h = Math.max(3, sw.y - ne.y);
             ctx.fillStyle = shade(count, data.step);
             ctx.fillRect(sw.x, sw.y - h, w, h);
           }

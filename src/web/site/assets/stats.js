@@ -4,8 +4,6 @@
 (() => {
   const SVG = 'http://www.w3.org/2000/svg';
   const LABELS = { wifi: 'WiFi', cell: 'Cells', blue: 'Bluetooth', gsm: 'GSM', wcdma: 'UMTS', lte: 'LTE', nr: 'NR', reports: 'Reports' };
-  const W = 640;
-  const H = 260;
   const PAD = { left: 58, right: 14, top: 12, bottom: 30 };
   const fmt = new Intl.NumberFormat('en-US');
   const short = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
@@ -45,6 +43,9 @@
       plot.append(p);
       return;
     }
+    // Drawn at the plot's real width, so text and dots keep their size on a phone.
+    const W = Math.max(260, Math.round(plot.clientWidth));
+    const H = Math.min(280, Math.max(180, Math.round(W * 0.5)));
     const { top, step } = niceScale(Math.max(...values));
     const n = data.days.length;
     const x = (i) => (n === 1 ? (PAD.left + W - PAD.right) / 2 : PAD.left + (i * (W - PAD.left - PAD.right)) / (n - 1));
@@ -77,7 +78,7 @@
       if (n <= 45) {
         series.forEach((v, i) => {
           if (v === null) return;
-          const dot = el('circle', { cx: x(i), cy: y(v), r: 3.5, class: `${cls} dot` });
+          const dot = el('circle', { cx: x(i), cy: y(v), r: 4.5, class: `${cls} dot` });
           dot.append(el('title', {}, `${LABELS[name] ?? name} ${data.days[i]}: ${fmt.format(v)}`));
           svg.append(dot);
         });
