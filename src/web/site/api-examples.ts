@@ -26,7 +26,7 @@ export const API_EXAMPLES: readonly ApiExample[] = [
   {
     id: 'cell',
     path: '/v1/geolocate',
-    summary: 'A cell tower (LTE); 5G cells use "nr"',
+    summary: 'A cell tower (LTE; 5G cells use radioType "nr")',
     body: {
       cellTowers: [
         { radioType: 'lte', mobileCountryCode: 262, mobileNetworkCode: 1, locationAreaCode: 46213, cellId: 27469582, signalStrength: -97 },
@@ -38,16 +38,19 @@ export const API_EXAMPLES: readonly ApiExample[] = [
   {
     id: 'geosubmit-v2',
     path: '/v2/geosubmit',
-    summary: 'Submit what was seen at a GPS position',
+    summary: 'Submit what was seen at a GPS position (the stations of the locate examples)',
     headers: { 'X-Nickname': 'your-nickname' },
     body: {
       items: [
         {
           timestamp: 1763630102000,
           position: { latitude: 52.5163, longitude: 13.3777, accuracy: 4.5, altitude: 41.2, source: 'gps' },
-          wifiAccessPoints: [{ macAddress: 'c0:25:e9:11:22:33', signalStrength: -61, frequency: 5180, ssid: 'FRITZ!Box 7590' }],
+          wifiAccessPoints: [
+            { macAddress: 'c0:25:e9:11:22:33', signalStrength: -61, frequency: 2437, ssid: 'FRITZ!Box 7590' },
+            { macAddress: '34:31:c4:aa:bb:cc', signalStrength: -70, frequency: 5180 },
+          ],
           cellTowers: [
-            { radioType: 'nr', mobileCountryCode: 262, mobileNetworkCode: 1, locationAreaCode: 46213, cellId: 68719476, signalStrength: -88, serving: 1 },
+            { radioType: 'lte', mobileCountryCode: 262, mobileNetworkCode: 1, locationAreaCode: 46213, cellId: 27469582, signalStrength: -95, serving: 1 },
           ],
           bluetoothBeacons: [{ macAddress: 'f4:5e:ab:01:02:03', signalStrength: -80 }],
         },
