@@ -13,7 +13,7 @@ export const DATAMAP = 'datamap';
 const HEX = '0123456789abcdef'.split('');
 const RADIOS: readonly RadioName[] = ['gsm', 'wcdma', 'lte', 'nr'];
 
-/** Shard ids per kind: the reference's 16 MAC shards (5th hex digit) for WiFi and Bluetooth, one per radio for cells. */
+/** Shard ids per kind: 16 MAC shards (last hex digit) for WiFi and Bluetooth, one per radio for cells. */
 export const STATION_SHARDS: Readonly<Record<StationKind, readonly string[]>> = {
   wifi: HEX,
   blue: HEX,
@@ -27,11 +27,13 @@ export function stationQueue(kind: StationKind, shard: string): string {
 }
 
 /**
- * Shard of a normalised MAC (12 lowercase hex digits): its fifth hex digit, as the reference
- * (models/mac.py: vendor prefixes spread evenly over it).
+ * Shard of a normalised MAC (12 lowercase hex digits): its last hex digit. The reference used the
+ * fifth, which lies in the vendor prefix (OUI): a town full of one ISP's routers, or a test batch
+ * of one vendor's access points, then lands in one or two shards and one worker does all the work.
+ * The last digit is device-specific and spreads any population evenly over the 16 shards.
  */
 export function macShard(mac: string): string {
-  return mac.charAt(4);
+  return mac.charAt(11);
 }
 
 /** Every list the monitor reports on. */
