@@ -1,4 +1,6 @@
 // Environment → typed, validated configuration. The only reader of process.env.
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -28,7 +30,25 @@ export interface Config {
   pipelineLeaseMs: number;
   /** Directory of the daily public cell export (listed on /downloads); undefined ⇒ off. */
   exportDir: string | undefined;
+  /** Where accepted report batches are archived for `ichnos replay` (src/pipeline/archive/). */
+  archive: ArchiveConfig;
+  /** Archive partitions older than this many days are deleted daily; 0 keeps them forever. */
+  archiveRetentionDays: number;
 }
+
+export interface S3ArchiveConfig {
+  kind: 's3';
+  bucket: string;
+  /** Key prefix inside the bucket: '' or ending in '/'. */
+  prefix: string;
+  /** Base URL of the S3-compatible service; objects are addressed path-style under it. */
+  endpoint: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+export type ArchiveConfig = { kind: 'off' } | { kind: 'dir'; path: string } | S3ArchiveConfig;
 
 export class ConfigError extends Error {
   constructor(
@@ -111,6 +131,45 @@ export function loadConfig(env: Env = process.env): Config {
     backlogLimit: int(env, 'ICHNOS_BACKLOG_LIMIT', 1_000_000, 1, 2 ** 31),
     pipelineLeaseMs: int(env, 'ICHNOS_PIPELINE_LEASE_MS', 60_000, 1000, 3_600_000),
     exportDir: exportDir === 'off' ? undefined : exportDir,
+    archive: archiveConfig(env),
+    archiveRetentionDays: int(env, 'ICHNOS_ARCHIVE_RETENTION_DAYS', 0, 0, 36500),
+  };
+}
+
+/** ICHNOS_ARCHIVE_URL: `off`, a directory (plain path or file:// URL), or s3://bucket/prefix. */
+function archiveConfig(env: Env): ArchiveConfig {
+  const raw = str(env, 'ICHNOS_ARCHIVE_URL', 'var/archive').trim();
+  if (raw.toLowerCase() === 'off') return { kind: 'off' };
+  if (raw.startsWith('file:')) {
+    try {
+      return { kind: 'dir', path: fileURLToPath(raw) };
+    } catch (err) {
+      throw new ConfigError('ICHNOS_ARCHIVE_URL', `not a usable file URL: ${(err as Error).message}`);
+    }
+  }
+  if (!raw.startsWith('s3:')) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
+      throw new ConfigError('ICHNOS_ARCHIVE_URL', `expected off, a directory, file:// or s3://, got "${raw}"`);
+    }
+    return { kind: 'dir', path: resolve(raw) };
+  }
+  const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(raw);
+  if (!m) throw new ConfigError('ICHNOS_ARCHIVE_URL', `expected s3://bucket/optional/prefix, got "${raw}"`);
+  const prefix = (m[2] ?? '').replace(/^\/+|\/+$/g, '');
+  const region = str(env, 'ICHNOS_ARCHIVE_S3_REGION', 'us-east-1');
+  const endpoint = url(env, 'ICHNOS_ARCHIVE_S3_ENDPOINT', `https://s3.${region}.amazonaws.com`, ['http:', 'https:']);
+  const accessKeyId = str(env, 'ICHNOS_ARCHIVE_S3_ACCESS_KEY_ID', '');
+  const secretAccessKey = str(env, 'ICHNOS_ARCHIVE_S3_SECRET_ACCESS_KEY', '');
+  if (!accessKeyId) throw new ConfigError('ICHNOS_ARCHIVE_S3_ACCESS_KEY_ID', 'required with an s3:// archive');
+  if (!secretAccessKey) throw new ConfigError('ICHNOS_ARCHIVE_S3_SECRET_ACCESS_KEY', 'required with an s3:// archive');
+  return {
+    kind: 's3',
+    bucket: m[1],
+    prefix: prefix ? `${prefix}/` : '',
+    endpoint: endpoint.replace(/\/+$/, ''),
+    region,
+    accessKeyId,
+    secretAccessKey,
   };
 }
 

@@ -30,6 +30,8 @@ export interface Metrics {
   stationLookup: Histogram<'kind'>;
   /** External fallback calls by provider and outcome. */
   fallbackCalls: Counter<'provider' | 'outcome'>;
+  /** Incoming batches written to the raw archive (outcome ok or error; an error keeps the batch queued). */
+  archiveBatches: Counter<'outcome'>;
 }
 
 export interface QueueGaugeValues {
@@ -145,6 +147,12 @@ export function createMetrics(withProcessMetrics = true): Metrics {
       name: 'ichnos_fallback_calls_total',
       help: 'External fallback provider calls by provider and outcome',
       labelNames: ['provider', 'outcome'],
+      registers,
+    }),
+    archiveBatches: new Counter({
+      name: 'ichnos_archive_batches_total',
+      help: 'Incoming report batches written to the raw archive, by outcome (a failed write leaves the batch queued for a retry)',
+      labelNames: ['outcome'],
       registers,
     }),
   };

@@ -9,6 +9,8 @@ import { createLogger, type Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { connectRedis, createRedis, type RedisClient } from './redis/client.js';
 import { RedisKeys } from './redis/keys.js';
+import { openArchive } from './pipeline/archive/open.js';
+import type { ArchiveTarget } from './pipeline/archive/target.js';
 import { KeyCache } from './web/key-cache.js';
 
 export interface Services {
@@ -21,6 +23,8 @@ export interface Services {
   log: Logger;
   metrics: Metrics;
   keyCache: KeyCache;
+  /** Raw report archive (ICHNOS_ARCHIVE_URL); null when off. */
+  archive: ArchiveTarget | null;
   close(): Promise<void>;
 }
 
@@ -97,6 +101,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     log,
     metrics,
     keyCache,
+    archive: openArchive(config.archive),
     async close() {
       redis.disconnect();
       await db.close();

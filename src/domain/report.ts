@@ -74,4 +74,6 @@ export interface QueuedReport {
   consent?: boolean;
   /** Server receive time, Unix ms. */
   received: number;
+  /** Pushed again by `ichnos replay` from the raw archive: not archived a second time. */
+  replayed?: true;
 }

@@ -4,6 +4,7 @@
 // 40–48 s; Ichnos drains on every run whatever the queue length (pipeline.md, quirks), so short
 // intervals cost one Redis script per idle run and keep submissions visible within seconds.
 import type { Services } from '../services.js';
+import { archiveRetentionStage } from './jobs/archive-retention.js';
 import { areaStage } from './jobs/area.js';
 import { cleanupStage } from './jobs/cleanup.js';
 import { datamapStage } from './jobs/datamap.js';
@@ -143,6 +144,7 @@ export function defaultStages(
   // Periodic work: each runs once per period (hour or UTC day) however often it is triggered.
   registry.register(statsStage());
   registry.register(cleanupStage());
+  registry.register(archiveRetentionStage());
   registry.register(exportStage());
   registry.register(monitorStage());
   return registry;

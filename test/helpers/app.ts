@@ -1,6 +1,9 @@
 // Integration-test harness: the real app on a random port, against its own MySQL database and
 // its own Redis key prefix on the shared local servers; everything removed on close.
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startWeb } from '../../src/cli/lifecycle.js';
 import { type Config, loadConfig } from '../../src/config.js';
@@ -16,12 +19,19 @@ export interface TestEnv {
   config: Config;
   env: Record<string, string>;
   name: string;
+  /** The raw archive directory (a fresh temp dir unless the test set ICHNOS_ARCHIVE_URL): removed by cleanup. */
+  archiveDir: string | null;
 }
 
-/** A fresh database name and Redis prefix, with the env vars a child `ichnos` process needs. */
+/**
+ * A fresh database name, Redis prefix and archive directory (created on first write), with the
+ * env vars a child `ichnos` process needs: no test writes into the repository's var/archive.
+ */
 export function testEnv(extra: Record<string, string> = {}): TestEnv {
   const name = `ichnos_t_${randomBytes(5).toString('hex')}`;
+  const archiveDir = extra.ICHNOS_ARCHIVE_URL === undefined ? join(tmpdir(), `${name}_archive`) : null;
   const env = {
+    ...(archiveDir ? { ICHNOS_ARCHIVE_URL: archiveDir } : {}),
     ICHNOS_DB_URL: `${MYSQL}/${name}`,
     ICHNOS_REDIS_URL: REDIS,
     ICHNOS_REDIS_PREFIX: name,
@@ -31,7 +41,7 @@ export function testEnv(extra: Record<string, string> = {}): TestEnv {
     ICHNOS_EXPORT_DIR: 'off',
     ...extra,
   };
-  return { config: loadConfig(env), env, name };
+  return { config: loadConfig(env), env, name, archiveDir };
 }
 
 export interface TestApp {
@@ -60,8 +70,9 @@ export async function startTestApp(extra: Record<string, string> = {}): Promise<
   };
 }
 
-/** Drop the test database and every Redis key under the test prefix. */
+/** Drop the test database, every Redis key under the test prefix, and the test's archive directory. */
 export async function cleanup(env: TestEnv): Promise<void> {
+  if (env.archiveDir) rmSync(env.archiveDir, { recursive: true, force: true });
   await dropDatabase(env.config.dbUrl);
   const redis = createRedis(REDIS, { offlineQueue: true });
   try {

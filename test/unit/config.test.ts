@@ -40,6 +40,27 @@ describe('config', () => {
     assert.equal(c.logLevel, 'warn');
   });
 
+  test('archive: var/archive under the working directory by default; paths, file URLs, s3 and off', () => {
+    assert.deepEqual(loadConfig({}).archive, { kind: 'dir', path: `${process.cwd()}/var/archive` });
+    assert.equal(loadConfig({}).archiveRetentionDays, 0);
+    assert.deepEqual(loadConfig({ ICHNOS_ARCHIVE_URL: '/srv/archive' }).archive, { kind: 'dir', path: '/srv/archive' });
+    assert.deepEqual(loadConfig({ ICHNOS_ARCHIVE_URL: 'file:///srv/a%20b' }).archive, { kind: 'dir', path: '/srv/a b' });
+    assert.deepEqual(loadConfig({ ICHNOS_ARCHIVE_URL: 'off' }).archive, { kind: 'off' });
+    const s3 = { ICHNOS_ARCHIVE_S3_ACCESS_KEY_ID: 'id', ICHNOS_ARCHIVE_S3_SECRET_ACCESS_KEY: 'secret' };
+    assert.deepEqual(loadConfig({ ...s3, ICHNOS_ARCHIVE_URL: 's3://my-bucket/ichnos/raw/', ICHNOS_ARCHIVE_RETENTION_DAYS: '90' }).archive, {
+      kind: 's3',
+      bucket: 'my-bucket',
+      prefix: 'ichnos/raw/',
+      endpoint: 'https://s3.us-east-1.amazonaws.com',
+      region: 'us-east-1',
+      accessKeyId: 'id',
+      secretAccessKey: 'secret',
+    });
+    const minio = loadConfig({ ...s3, ICHNOS_ARCHIVE_URL: 's3://raw', ICHNOS_ARCHIVE_S3_ENDPOINT: 'http://127.0.0.1:9000/', ICHNOS_ARCHIVE_S3_REGION: 'garage' });
+    assert.deepEqual([minio.archive.kind === 's3' && minio.archive.endpoint, minio.archive.kind === 's3' && minio.archive.prefix], ['http://127.0.0.1:9000', '']);
+    assert.equal(loadConfig({ ICHNOS_ARCHIVE_RETENTION_DAYS: '90' }).archiveRetentionDays, 90);
+  });
+
   const bad: Array<[string, string]> = [
     ['ICHNOS_PORT', 'eighty'],
     ['ICHNOS_PORT', '70000'],
@@ -52,11 +73,16 @@ describe('config', () => {
     ['ICHNOS_MAX_BODY_BYTES', '-1'],
     ['ICHNOS_REDIS_PREFIX', 'a b'],
     ['ICHNOS_PIPELINE_LEASE_MS', '10'],
+    ['ICHNOS_ARCHIVE_URL', 'https://example.com/archive'],
+    ['ICHNOS_ARCHIVE_URL', 's3://'],
+    ['ICHNOS_ARCHIVE_S3_ACCESS_KEY_ID', ''],
+    ['ICHNOS_ARCHIVE_RETENTION_DAYS', '-3'],
   ];
   for (const [name, value] of bad) {
     test(`${name}=${value} is refused with the variable named`, () => {
       assert.throws(
-        () => loadConfig({ [name]: value }),
+        // An s3:// archive without credentials names the missing key id.
+        () => loadConfig(name === 'ICHNOS_ARCHIVE_S3_ACCESS_KEY_ID' ? { ICHNOS_ARCHIVE_URL: 's3://bucket' } : { [name]: value }),
         (err: unknown) => err instanceof ConfigError && err.variable === name && err.message.startsWith(name),
       );
     });

@@ -8,6 +8,7 @@ import { withBatchTransaction } from '../../db/batches.js';
 import type { QueuedReport } from '../../domain/report.js';
 import { isValidMcc, mccRegions } from '../../geo/mcc.js';
 import type { Services } from '../../services.js';
+import { archiveBatch } from '../archive/write.js';
 import { DATAMAP, INCOMING, macShard, type StationKind, stationQueue } from '../queue-names.js';
 import { type AckOutputs, type Batch, ReliableQueues } from '../queues.js';
 import type { PipelineOptions, Stage, StageRegistry } from '../stages.js';
@@ -127,6 +128,25 @@ async function saveContributions(conn: PoolConnection, contributions: IncomingOu
   }
 }
 
+/**
+ * Write the batch to the raw archive before anything else of it is committed: a failed write
+ * throws, so the batch is released for a retry instead of acknowledged — never applied unarchived.
+ */
+async function archive(services: Services, batch: Batch, now: Date): Promise<void> {
+  if (!services.archive) return;
+  try {
+    const written = await archiveBatch(services.archive, batch, now);
+    if (written) services.metrics.archiveBatches.inc({ outcome: 'ok' });
+  } catch (err) {
+    services.metrics.archiveBatches.inc({ outcome: 'error' });
+    services.log.error(
+      { stage: 'incoming', batchId: batch.id, archive: services.archive.location, err: (err as Error).message },
+      'archive write failed: the batch stays queued and is retried',
+    );
+    throw err;
+  }
+}
+
 async function processBatch(services: Services, batch: Batch, outputs: IncomingOutputs, now: Date): Promise<AckOutputs> {
   if (outputs.malformed > 0) {
     services.log.warn({ batchId: batch.id, malformed: outputs.malformed }, 'incoming items that are not reports dropped');
@@ -163,6 +183,7 @@ export function incomingStage(registry: StageRegistry, opts: PipelineOptions, sp
         const at = new Date(now.getTime() + (Date.now() - started));
         let ack: AckOutputs = {};
         const result = await leased(queues, batch, opts.leaseMs, async () => {
+          await archive(services, batch, at);
           const outputs = splitBatch(batch.items, (q) => splitter(q, services, at), at.getTime(), registry.has('datamap'));
           ack = await processBatch(services, batch, outputs, at);
         });

@@ -1,0 +1,27 @@
+// Daily raw-archive retention (ICHNOS_ARCHIVE_RETENTION_DAYS; 0 keeps the archive forever): the
+// time partitions older than the retention are deleted. A stage of its own rather than part of the
+// station clean-up, so an unreachable object store delays only this (retried on the next trigger).
+import { retentionCutoff } from '../archive/layout.js';
+import { pruneArchive } from '../archive/retention.js';
+import type { Stage } from '../stages.js';
+import { runOncePerPeriod, utcDay } from './periodic.js';
+
+export const ARCHIVE_RETENTION_INTERVAL_MS = 60 * 60_000;
+
+export function archiveRetentionStage(intervalMs = ARCHIVE_RETENTION_INTERVAL_MS): Stage {
+  return {
+    name: 'archive-retention',
+    intervalMs,
+    async run(services, now) {
+      const target = services.archive;
+      const cutoff = retentionCutoff(now, services.config.archiveRetentionDays);
+      if (!target || !cutoff) return 0;
+      await runOncePerPeriod(services, { task: 'archive-retention', period: utcDay(now), keepS: 3 * 86_400, lockMs: 60 * 60_000 }, async () => {
+        const summary = await pruneArchive(target, cutoff);
+        services.log.info({ stage: 'archive-retention', archive: target.location, before: cutoff.toISOString(), ...summary }, 'archive retention done');
+      });
+      // Housekeeping, not queue items: drainAll must not loop on it.
+      return 0;
+    },
+  };
+}
