@@ -51,6 +51,8 @@ export class Ichnos {
       ICHNOS_REDIS_PREFIX: opts.name,
       ICHNOS_GEOIP_PATH: TEST_GEOIP,
       ICHNOS_LOG_LEVEL: 'warn',
+      // The raw archive goes to the harness directory (removed by close), not the repository's var/.
+      ICHNOS_ARCHIVE_URL: join(dir, 'archive'),
       ...opts.env,
     };
   }
