@@ -9,12 +9,14 @@ export function errorHandler(log: Logger): Middleware {
     try {
       await next();
     } catch (err) {
+      // A body left half-read (an error found before its end) would be parsed as the next
+      // request on this connection, or read on and on: answer, then close.
+      if (!ctx.req.complete) ctx.set('Connection', 'close');
       if (err instanceof ApiError) {
         ctx.status = err.status;
         ctx.type = 'application/json';
         ctx.body = err.body();
         for (const [name, value] of Object.entries(err.headers ?? {})) ctx.set(name, value);
-        if (err.status === 413) ctx.set('Connection', 'close');
         return;
       }
       const status = (err as { status?: number }).status;
