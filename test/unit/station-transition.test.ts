@@ -247,10 +247,14 @@ describe('batch rules', () => {
     assert.equal(kept.record?.region, 'FR');
   });
 
-  test('cells: the last PSC of the batch, else the station PSC; the area is touched', () => {
+  test("cells: the PSC of the batch's newest fix (ties: the highest), else the station PSC; the area is touched", () => {
     const obs = [cellObs(P.lat, P.lon, { psc: 7 }), cellObs(P.lat, P.lon, { psc: 9 }), cellObs(P.lat, P.lon)];
     const r = applyBatch('cell', { ...station(), psc: 1 }, obs, regions, NOW);
     assert.deepEqual([r.psc, r.touchesArea], [9, true]);
+    const older = { timestamp: NOW.getTime() - 60_000 };
+    const newest = [cellObs(P.lat, P.lon, { psc: 7 }), cellObs(P.lat, P.lon, { psc: 9, ...older }), cellObs(P.lat, P.lon, { timestamp: NOW.getTime() + 1 })];
+    assert.equal(applyBatch('cell', { ...station(), psc: 1 }, newest, regions, NOW).psc, 7);
+    assert.equal(applyBatch('cell', { ...station(), psc: 1 }, newest.reverse(), regions, NOW).psc, 7);
     assert.equal(applyBatch('cell', { ...station(), psc: 1 }, [cellObs(P.lat, P.lon)], regions, NOW).psc, 1);
     assert.deepEqual([applyBatch('wifi', station(), [wifi(P.lat, P.lon)], regions, NOW).touchesArea], [false]);
   });

@@ -59,7 +59,7 @@ export interface BatchResult {
   change: StationChange;
   /** The row must be written (every change but 'none', a confirm included). */
   changed: boolean;
-  /** Cells: the last PSC the batch reported, else the station's; null for WiFi and Bluetooth. */
+  /** Cells: the PSC of the batch's newest fix reporting one, else the station's; null for WiFi and Bluetooth. */
   psc: number | null;
   /** The cell's area must be recomputed (any change of a cell, a confirm included: it moves last_seen). */
   touchesArea: boolean;
@@ -138,12 +138,19 @@ function written(station: StationRecord | null, b: Batch, change: StationChange,
   }
 }
 
-function lastPsc(obs: readonly Observation[], previous: number | null): number | null {
-  for (let i = obs.length - 1; i >= 0; i--) {
-    const o = obs[i];
-    if (o.kind === 'cell' && o.psc !== null) return o.psc;
+/**
+ * The PSC of the batch's newest fix that reported one (ties: the highest PSC), else the station's.
+ * Not the batch's last observation, as before: batch order is queue order (whenever reports were
+ * uploaded), so "last" made the stored PSC depend on how a batch happened to be ordered — the
+ * order-independence property (test/unit/station-order.property.test.ts) found it.
+ */
+export function newestPsc(obs: readonly Observation[], previous: number | null): number | null {
+  let best: { t: number; psc: number } | null = null;
+  for (const o of obs) {
+    if (o.kind !== 'cell' || o.psc === null) continue;
+    if (!best || o.timestamp > best.t || (o.timestamp === best.t && o.psc > best.psc)) best = { t: o.timestamp, psc: o.psc };
   }
-  return previous;
+  return best ? best.psc : previous;
 }
 
 /**
@@ -174,7 +181,7 @@ export function applyBatch(
     record: written(station, batch, change, regions, now),
     change,
     changed: true,
-    psc: kind === 'cell' ? lastPsc(obs, oldPsc) : null,
+    psc: kind === 'cell' ? newestPsc(obs, oldPsc) : null,
     touchesArea: kind === 'cell',
   };
 }
