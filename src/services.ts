@@ -1,7 +1,7 @@
 // Builds the long-lived objects a process needs, from the config. Dependencies are passed
 // explicitly (createApp(services), workers(services)); tests build their own.
 import type { Config } from './config.js';
-import { createDb, type Db, ping, redactUrl } from './db/pool.js';
+import { createDb, type Db, ping, redactUrl, withDeadline } from './db/pool.js';
 import { findKey } from './db/keys.js';
 import { RegionIndex } from './geo/regions.js';
 import { type GeoIp, openGeoIp } from './geoip/geoip.js';
@@ -90,7 +90,8 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   const regions = await RegionIndex.load();
   const geoip = await openGeoIp(config.geoipPath, (code) => regions.radius(code));
   const metrics = createMetrics();
-  const keyCache = new KeyCache((k) => findKey(db.write, k));
+  // A lookup that hangs counts as failed: the cached or default key answers (web/api-key.ts).
+  const keyCache = new KeyCache((k) => withDeadline(findKey(db.write, k)));
   return {
     config,
     db,

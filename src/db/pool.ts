@@ -63,3 +63,32 @@ export function redactUrl(url: string): string {
     return '<invalid URL>';
   }
 }
+
+/**
+ * Lookups on the request path (stations, API keys) give up after this long. A MySQL server
+ * that hangs or sits behind a network partition neither answers nor refuses: mysql2 has no
+ * deadline for a query on an open connection, so requests would wait for it indefinitely.
+ */
+export const LOOKUP_DEADLINE_MS = 1000;
+
+export class DeadlineError extends Error {
+  constructor(ms: number) {
+    super(`no answer from MySQL within ${ms} ms`);
+    this.name = 'DeadlineError';
+  }
+}
+
+/**
+ * Resolve or reject with `work`, or reject with DeadlineError after `ms`. The query itself is
+ * not cancelled (mysql2 cannot): it finishes or fails on its own later, unobserved.
+ */
+export function withDeadline<T>(work: Promise<T>, ms: number = LOOKUP_DEADLINE_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlineError(ms)), ms);
+  });
+  work.catch(() => {
+    // Seen by the race below, or after the deadline, when nobody waits for it any more.
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}

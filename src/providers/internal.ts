@@ -3,6 +3,7 @@
 // exact cell is known and lacf allows them.
 import type { Pool } from 'mysql2/promise';
 import { type CellAreaRecord, type CellStation, findAreas, findBlue, findCells, findWifi, type MacStation } from '../db/stations.js';
+import { withDeadline } from '../db/pool.js';
 import { areaKeyString, cellKeyString } from '../domain/ids.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
@@ -38,11 +39,11 @@ const usable = <T extends { lat: number | null; lon: number | null }>(s: T): s i
 async function safely<T>(deps: InternalDeps, what: string, fn: () => Promise<T[]>): Promise<T[]> {
   const end = deps.metrics.stationLookup.startTimer({ kind: what });
   try {
-    const rows = await fn();
+    const rows = await withDeadline(fn());
     end();
     return rows;
   } catch (err) {
-    // A station query failing is "no data" (api.md §8.10): GeoIP or 404, never a 5xx.
+    // A station query failing or hanging is "no data" (api.md §8.10): GeoIP or 404, never a 5xx.
     deps.metrics.backendErrors.inc({ backend: 'mysql', operation: what });
     deps.log.warn({ err: (err as Error).message, what }, 'station lookup failed');
     return [];

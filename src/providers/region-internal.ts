@@ -1,6 +1,7 @@
 // Region answers from the query's own data (api.md §8.6 "Region variant", §8.5): each cell's
 // MCC names its regions (1/n each); only ambiguous MCCs consult the stored cell areas; WiFi and
 // Bluetooth stations vote with their score for their stored region.
+import { withDeadline } from '../db/pool.js';
 import { findAreas, findBlue, findWifi } from '../db/stations.js';
 import { mccRegions } from '../geo/mcc.js';
 import type { RegionIndex } from '../geo/regions.js';
@@ -59,7 +60,7 @@ export class InternalRegionSource implements RegionSource {
 
   private async safely<T>(what: string, fn: () => Promise<T[]>): Promise<T[]> {
     try {
-      return await fn();
+      return await withDeadline(fn());
     } catch (err) {
       this.deps.metrics.backendErrors.inc({ backend: 'mysql', operation: `region_${what}` });
       this.deps.log.warn({ err: (err as Error).message, what }, 'region station lookup failed');

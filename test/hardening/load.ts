@@ -85,11 +85,12 @@ export function statusCounts(outcomes: readonly Outcome[]): Record<string, numbe
   return counts;
 }
 
-export function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+/** POST JSON; a request still unanswered after timeoutMs is aborted (the Load records status 0). */
+export function postJson(url: string, body: unknown, headers: Record<string, string> = {}, timeoutMs = 30_000): Promise<Response> {
   return fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
-    signal: AbortSignal.timeout(30_000),
+    signal: AbortSignal.timeout(timeoutMs),
   });
 }

@@ -2,10 +2,12 @@
 // Ichnos runs as `bin/ichnos serve` against a private MariaDB and Redis. While MySQL is away:
 // no 5xx, IP answers unchanged, station queries fall back to GeoIP or 404, cached keys keep
 // their settings, the heartbeat says 503 with database.up=false. When MySQL is back, station
-// answers return without restarting Ichnos.
+// answers return without restarting Ichnos. A worker runs throughout: what was submitted during
+// the outage is applied once MySQL is back.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { RowDataPacket } from 'mysql2/promise';
 import { createPool } from '../../src/db/pool.js';
 import { seedCell, seedMac } from '../helpers/seed.js';
 import { Ichnos } from './ichnos.js';
@@ -40,6 +42,7 @@ before(async () => {
     await pool.end();
   }
   await ichnos.startWeb();
+  await ichnos.startWorker();
 });
 
 after(async () => {
@@ -75,7 +78,8 @@ test('MySQL killed under locate load: no 5xx, GeoIP answers, station answers com
     await sleep(1500);
     await mysql.process.kill();
     load.phase = 'down';
-    await sleep(3000);
+    // Longer than the station stages' 5 s interval: the worker meets the outage too.
+    await sleep(6000);
     const heartbeat = await fetch(`${ichnos.url}/__heartbeat__`);
     const hb = (await heartbeat.json()) as { database: { up: boolean }; redis: { up: boolean } };
     assert.equal(heartbeat.status, 503);
@@ -118,4 +122,70 @@ test('MySQL killed under locate load: no 5xx, GeoIP answers, station answers com
   assert.equal(heartbeat.status, 200);
   const metrics = await (await fetch(`${ichnos.url}/metrics`)).text();
   assert.match(metrics, /ichnos_backend_errors_total\{backend="mysql",operation="(wifi|cell)"\} [1-9]/);
+
+  // The worker rode out the outage too (its batches failed and were retried): every submission
+  // answered 200, before, during or after the outage, is one sample of the submitted station.
+  await ichnos.drain();
+  assert.equal(await ichnos.stopWorker(), 0, `the worker survived:\n${ichnos.logTail('worker')}`);
+  const pool = createPool(ichnos.env.ICHNOS_DB_URL, 1);
+  try {
+    const [rows] = await pool.query<RowDataPacket[]>("SELECT samples FROM wifi_station WHERE mac = UNHEX('0a1b2c3d4e5f')");
+    const accepted = load.of(undefined, 'submit').length;
+    const failed = (ichnos.logTail('worker', 1000).match(/batch failed; it will be retried/g) ?? []).length;
+    console.log(`MySQL down: ${accepted} submissions answered 200, ${rows[0]?.samples ?? 0} samples stored after the drain (${failed} worker batches failed during the outage and were retried)`);
+    assert.equal(rows[0]?.samples, accepted, 'no accepted observation lost');
+  } finally {
+    await pool.end();
+  }
+});
+
+test('MySQL frozen (SIGSTOP) under locate load: answers keep coming, from GeoIP, and stations after', async () => {
+  // A frozen server answers nothing and refuses nothing: without deadlines on the lookups a
+  // request waits for it forever. Clients give up after 10 s here (status 0 = no answer).
+  const locate = (body: unknown, headers: Record<string, string> = {}, key = 'faults-key') =>
+    postJson(`${ichnos.url}/v1/geolocate?key=${key}`, body, headers, 10_000);
+  const ipAnswer = await (await locate({}, IP)).json();
+  assert.ok(near(await (await locate(WIFI, IP)).json(), BERLIN.lat, BERLIN.lon), 'WiFi answered from stations');
+  const load = new Load([
+    { name: 'ip', send: () => locate({}, IP) },
+    { name: 'wifi', send: () => locate(WIFI, IP) },
+    { name: 'cell', send: () => locate(CELL) },
+    { name: 'region', send: () => postJson(`${ichnos.url}/v1/country?key=faults-key`, WIFI, IP, 10_000) },
+    { name: 'new-key', send: () => locate({}, IP, `fresh-${Math.random().toString(36).slice(2, 10)}`) },
+  ]);
+  load.start();
+  try {
+    await sleep(1000);
+    // A stopped process may still flush what it was sending: only later requests are judged.
+    load.phase = 'freezing';
+    mysql.process.pause();
+    await sleep(200);
+    load.phase = 'down';
+    await sleep(5000);
+    // Requests judged as 'down' must have ended (they wait 1 s at most) before MySQL thaws.
+    load.phase = 'thawing';
+    await sleep(1500);
+    mysql.process.resume();
+    load.phase = 'recovering';
+    await load.until('cell', (o) => near(o.body, BERLIN.lat, BERLIN.lon), 30_000);
+    load.phase = 'after';
+    await sleep(1000);
+  } finally {
+    mysql.process.resume();
+    await load.stop();
+  }
+  const all = load.of();
+  const failed = all.filter((o) => o.status >= 500 || o.status === 0);
+  const down = load.of('down');
+  const slowest = Math.max(...down.map((o) => o.ms));
+  console.log(`MySQL frozen: ${down.length} requests during the freeze (slowest ${slowest} ms), ${all.length} in all, statuses ${JSON.stringify(statusCounts(all))}`);
+  assert.deepEqual(failed.slice(0, 3), [], `unanswered or 5xx: ${failed.length}`);
+  for (const probe of ['ip', 'wifi', 'cell', 'region', 'new-key']) assert.ok(load.of('down', probe).length > 0, probe);
+  for (const o of load.of(undefined, 'ip')) assert.deepEqual([o.status, o.body], [200, ipAnswer]);
+  for (const o of load.of('down', 'wifi')) assert.deepEqual([o.status, o.body], [200, { ...ipAnswer, fallback: 'ipf' }]);
+  for (const o of load.of('down', 'cell')) assert.equal(o.status, 404);
+  // An unknown key is invalid while MySQL can say so, and gets the default rights while it cannot.
+  for (const o of load.of('down', 'new-key')) assert.equal(o.status, 200, 'unknown keys get the default rights');
+  for (const o of load.of(undefined, 'new-key')) assert.ok(o.status === 200 || o.status === 400);
+  for (const o of load.of('after', 'wifi')) assert.ok(near(o.body, BERLIN.lat, BERLIN.lon), 'WiFi from stations again');
 });

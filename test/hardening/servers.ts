@@ -92,6 +92,15 @@ export class ServerProcess {
     await this.signal('SIGKILL');
   }
 
+  /** Freeze (SIGSTOP): connections stay open and the kernel still accepts new ones, but nothing answers — a hung server or a network partition. */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   logTail(lines = 30): string {
     const tails: string[] = [];
     for (const file of [this.logFile, join(this.dir, `${this.name}.out`)]) {
