@@ -15,6 +15,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   import: { summary: 'import OpenCellID / MLS cell CSV files (.csv, .csv.gz)', load: async () => (await import('./import.js')).run },
   export: { summary: 'write the public cell export (gzipped CSV), full or since a date', load: async () => (await import('./export.js')).run },
   replay: { summary: 'push archived reports through the pipeline again (rebuild stations)', load: async () => (await import('./replay.js')).run },
+  eval: { summary: 'measure positioning accuracy (simulated city, your data, OpenCellID)', load: async () => (await import('./eval.js')).run },
 };
 
 export const USAGE = `Usage: ichnos <command> [options]

@@ -1,0 +1,153 @@
+// One simulated evaluation: build the world, submit the stumblers' reports through
+// /v2/geosubmit, drain the pipeline, then ask /v1/geolocate at held-out points.
+import { distance } from '../geo/distance.js';
+import { CLIENT_HEADERS, geosubmitItem, locateBody, type QueryParts } from './bodies.js';
+import { answeringSource, ServiceClient } from './client.js';
+import { Radio, type Scan } from './hearing.js';
+import { type OracleKind, oracle } from './oracle.js';
+import { Rng } from './prng.js';
+import type { Answer } from './scorer.js';
+import { type LearnedStations, learnedStations } from './stations.js';
+import type { Target } from './target.js';
+import { DEFAULT_WALKS, generateStumblers, type Stumbler, streetPoint, type WalkOptions } from './walks.js';
+import { buildWorld, DEFAULT_WORLD, type Point, type World, type WorldOptions } from './world.js';
+
+export interface SimOptions {
+  world: WorldOptions;
+  walks: WalkOptions;
+  /** Held-out points. */
+  queries: number;
+}
+
+export const DEFAULT_SIM: SimOptions = { world: DEFAULT_WORLD, walks: DEFAULT_WALKS, queries: 600 };
+
+export interface HeldOut {
+  truth: Point;
+  scan: Scan;
+}
+
+export interface Scenario {
+  world: World;
+  stumblers: Stumbler[];
+  heldOut: HeldOut[];
+}
+
+/** The whole scenario from the seed: world, walks with hotspot appearances, held-out scans. */
+export function buildScenario(o: SimOptions): Scenario {
+  const world = buildWorld(o.world);
+  const stumblers = generateStumblers(world, o.walks);
+  const radio = new Radio(world);
+  const rng = new Rng(o.world.seed).fork(20);
+  const withHotspot = world.hotspots.filter((h) => h.now !== null);
+  const heldOut = Array.from({ length: o.queries }, (_, i) => {
+    // A quarter of the devices stand next to a switched-on hotspot, the rest anywhere in the streets.
+    const near = i % 4 === 3 && withHotspot.length > 0 ? rng.pick(withHotspot).now : null;
+    const truth = near ? { x: near.x + rng.uniform(-25, 25), y: near.y + rng.uniform(-25, 25) } : streetPoint(rng, world);
+    const device = { operator: rng.int(o.world.mncs.length), nr: rng.chance(0.6), blue: rng.chance(0.5) };
+    return { truth, scan: radio.scan(truth, null, device, rng) };
+  });
+  return { world, stumblers, heldOut };
+}
+
+export interface Submission {
+  headers: Record<string, string>;
+  gzip: boolean;
+  items: Array<Record<string, unknown>>;
+}
+
+/** The stumblers' uploads: one request per 100 reports, as the apps batch them. */
+export function submissions(scenario: Scenario, startMs: number): Submission[] {
+  const radio = new Radio(scenario.world);
+  const out: Submission[] = [];
+  for (const s of scenario.stumblers) {
+    const rng = new Rng(scenario.world.options.seed).fork(1000 + s.id);
+    const items = s.fixes.flatMap((f) => {
+      const scan = radio.scan(f.truth, f.t, s.device, rng);
+      if (s.away) Object.assign(scan, { wifi: [], blue: [], cells: [] });
+      const item = geosubmitItem(scenario.world, s.client, f, scan, startMs, rng);
+      return item ? [item] : [];
+    });
+    for (let i = 0; i < items.length; i += 100) {
+      out.push({ headers: CLIENT_HEADERS[s.client], gzip: s.client === 'neostumbler', items: items.slice(i, i + 100) });
+    }
+  }
+  return out;
+}
+
+export interface HotspotInfluence {
+  /** Held-out full queries in which at least one hotspot was heard. */
+  queries: number;
+  /** Of those, answers that changed when the hotspots were left out of the query. */
+  moved: number;
+  maxShift: number;
+}
+
+export interface SimRun {
+  answers: Answer[];
+  hotspots: HotspotInfluence;
+  stations: LearnedStations;
+  reports: number;
+  requests: number;
+  seconds: { submit: number; drain: number; locate: number };
+}
+
+async function inParallel<T>(items: readonly T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
+}
+
+const ORACLE_KIND: Readonly<Record<string, OracleKind>> = { wifi: 'wifi', blue: 'blue', cell: 'cell' };
+
+export async function runSimulation(target: Target, o: SimOptions, log: (msg: string) => void): Promise<SimRun> {
+  const scenario = buildScenario(o);
+  const client = new ServiceClient(target.url, target.key);
+  // Reports dated within the last hours, as if uploaded at the end of the day's walks.
+  const startMs = Date.now() - o.walks.window * 1000 - 600_000;
+  const subs = submissions(scenario, startMs);
+  const reports = subs.reduce((n, s) => n + s.items.length, 0);
+  log(`world: ${scenario.world.wifi.length} WiFi APs, ${scenario.world.blue.length} beacons, ${scenario.world.cells.length} cells, ${scenario.world.hotspots.length} hotspots; ${reports} reports in ${subs.length} geosubmits`);
+  let t0 = Date.now();
+  await inParallel(subs, 4, (s) => client.geosubmit(s.items, s.headers, s.gzip));
+  const submitS = (Date.now() - t0) / 1000;
+  t0 = Date.now();
+  await target.drain();
+  const drainS = (Date.now() - t0) / 1000;
+  log(`submitted in ${submitS.toFixed(1)} s, drained in ${drainS.toFixed(1)} s; querying ${scenario.heldOut.length} held-out points`);
+  const stations = await learnedStations(target.worker.db.write, scenario.world);
+  t0 = Date.now();
+  const toLatLon = scenario.world.toLatLon;
+  const answers: Answer[] = [];
+  const hotspots: HotspotInfluence = { queries: 0, moved: 0, maxShift: 0 };
+  let counts = await client.answerCounts();
+  // One request at a time: the answers counter's delta names the source of each answer.
+  const ask = async (variant: string, h: HeldOut, parts: QueryParts): Promise<{ lat: number; lng: number; accuracy: number } | null> => {
+    const answer = await client.locate(locateBody(h.scan, parts));
+    const after = await client.answerCounts();
+    const source = answeringSource(counts, after) ?? 'unknown';
+    counts = after;
+    const truth = toLatLon(h.truth);
+    const error = answer ? distance(truth.lat, truth.lon, answer.lat, answer.lng) : null;
+    const kind = ORACLE_KIND[source];
+    const o = kind ? oracle(h.scan, kind) : null;
+    const ol = o ? toLatLon(o) : null;
+    answers.push({ variant, source, error, accuracy: answer?.accuracy ?? null, oracleError: ol ? distance(truth.lat, truth.lon, ol.lat, ol.lon) : null });
+    return answer;
+  };
+  for (const h of scenario.heldOut) {
+    const full = await ask('full', h, { wifi: true, hotspots: true, cells: true, blue: true });
+    await ask('cells', h, { cells: true });
+    if (h.scan.hotspots.length > 0) {
+      hotspots.queries++;
+      const without = await client.locate(locateBody(h.scan, { wifi: true, cells: true, blue: true }));
+      counts = await client.answerCounts();
+      const shift = full && without ? distance(full.lat, full.lng, without.lat, without.lng) : full || without ? Number.POSITIVE_INFINITY : 0;
+      if (shift > 0.5 || (full && without && Math.abs(full.accuracy - without.accuracy) > 0.5)) hotspots.moved++;
+      if (shift > hotspots.maxShift) hotspots.maxShift = shift;
+    }
+  }
+  return { answers, hotspots, stations, reports, requests: subs.length, seconds: { submit: submitS, drain: drainS, locate: (Date.now() - t0) / 1000 } };
+}
