@@ -1,5 +1,6 @@
 # Ichnos container: `ichnos start` (migrate, web and worker) by default.
-# Build: docker build -t ichnos --build-arg COMMIT=$(git rev-parse HEAD) .
+# Build (from the repository root): docker build -t ichnos --build-arg COMMIT=$(git rev-parse HEAD) .
+# deploy/docker-compose.yml builds it with the root as context.
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -18,7 +19,9 @@ COPY bin ./bin
 COPY src ./src
 COPY migrations ./migrations
 COPY data ./data
+# var/exports exists in the image so a volume mounted there starts owned by the node user.
 RUN printf '{"source":"ichnos","version":"%s","commit":"%s","build":"docker"}\n' "$VERSION" "$COMMIT" > version.json \
+ && mkdir -p var/exports \
  && chown -R node:node /app
 USER node
 EXPOSE 8000

@@ -40,7 +40,7 @@ export function mysqlHelp(url: string, err: unknown): StartupError {
   return new StartupError(
     `Cannot reach MySQL at ${redactUrl(url)} (${(err as Error).message}).\n` +
       '  Local install:  sudo systemctl start mariadb   (or: start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd)\n' +
-      '  Docker:         docker compose up -d mysql redis\n' +
+      '  Docker:         docker compose -f deploy/docker-compose.yml up -d mysql redis\n' +
       '  Or point ICHNOS_DB_URL at your server.',
   );
 }
@@ -49,7 +49,7 @@ export function redisHelp(url: string, err: unknown): StartupError {
   return new StartupError(
     `Cannot reach Redis at ${redactUrl(url)} (${(err as Error).message}).\n` +
       '  Local install:  sudo systemctl start redis-server   (or: redis-server --daemonize yes --bind 127.0.0.1 --port 6379)\n' +
-      '  Docker:         docker compose up -d mysql redis\n' +
+      '  Docker:         docker compose -f deploy/docker-compose.yml up -d mysql redis\n' +
       '  Or point ICHNOS_REDIS_URL at your server.',
   );
 }
@@ -60,6 +60,8 @@ export interface ServiceOptions {
   role?: 'web' | 'worker' | 'cli';
   /** Skip the GeoIP database (CLI commands that do not need it). */
   withGeoIp?: boolean;
+  /** Share another Services' registry (`ichnos start`: the worker's counters on the web /metrics). */
+  metrics?: Metrics;
 }
 
 export async function createServices(config: Config, opts: ServiceOptions = {}): Promise<Services> {
@@ -89,7 +91,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   }
   const regions = await RegionIndex.load();
   const geoip = await openGeoIp(config.geoipPath, (code) => regions.radius(code));
-  const metrics = createMetrics();
+  const metrics = opts.metrics ?? createMetrics();
   // A lookup that hangs counts as failed: the cached or default key answers (web/api-key.ts).
   const keyCache = new KeyCache((k) => withDeadline(findKey(db.write, k)));
   return {

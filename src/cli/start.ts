@@ -21,7 +21,7 @@ export async function run(argv: string[]): Promise<number> {
   const applied = await runMigrations(config.dbUrl);
   const services = await createServices(config, { role: 'web' });
   if (applied.length) services.log.info({ applied }, 'migrations applied');
-  const workerServices = await createServices(config, { role: 'worker', log: services.log });
+  const workerServices = await createServices(config, { role: 'worker', log: services.log, metrics: services.metrics });
   const worker = await startWorker(workerServices);
   const web = await startWeb(services, port);
   const signal = await untilSignal();

@@ -1,5 +1,5 @@
 // Fault: Redis restarts with reports still queued (issue 7 "Faults"). With the persistence the
-// deploy guide sets (docker-compose.yml: append-only file, fsync every second), queued
+// deploy guide sets (deploy/docker-compose.yml: append-only file, fsync every second), queued
 // observations survive a clean restart (SIGTERM) and a crash (SIGKILL) on the same directory,
 // and are applied by the next drain. Ichnos heals without a restart of its own.
 import assert from 'node:assert/strict';
@@ -15,11 +15,11 @@ import { Ichnos } from './ichnos.js';
 import { postJson } from './load.js';
 import { type MariaDbServer, type RedisServer, startMariaDb, startRedis } from './servers.js';
 
-/** The redis-server arguments of the deploy guide (docker-compose.yml), asserted to persist. */
+/** The redis-server arguments of the deploy guide (deploy/docker-compose.yml), asserted to persist. */
 function deployRedisArgs(): string[] {
-  const compose = readFileSync(new URL('../../docker-compose.yml', import.meta.url), 'utf8');
+  const compose = readFileSync(new URL('../../deploy/docker-compose.yml', import.meta.url), 'utf8');
   const line = compose.split('\n').find((l) => /^\s*command:\s*\[\s*"redis-server"/.test(l));
-  assert.ok(line, 'docker-compose.yml runs redis-server with explicit arguments');
+  assert.ok(line, 'deploy/docker-compose.yml runs redis-server with explicit arguments');
   const args = JSON.parse(line.replace(/^\s*command:\s*/, '')) as string[];
   const value = (flag: string) => args[args.indexOf(flag) + 1];
   assert.equal(value('--appendonly'), 'yes', 'the deploy guide turns the append-only file on');

@@ -85,7 +85,7 @@ describe('ichnos CLI', () => {
     const db = await ichnos(['serve'], { ...t.env, ICHNOS_DB_URL: 'mysql://root@127.0.0.1:1/nothing' });
     assert.equal(db.code, 1);
     assert.match(db.stderr, /Cannot reach MySQL at mysql:\/\/root@127\.0\.0\.1:1\/nothing/);
-    assert.match(db.stderr, /docker compose up -d mysql redis/);
+    assert.match(db.stderr, /docker compose -f deploy\/docker-compose.yml up -d mysql redis/);
     assert.doesNotMatch(db.stderr, /\n\s+at /);
     const redis = await ichnos(['serve'], { ...t.env, ICHNOS_REDIS_URL: 'redis://127.0.0.1:1/0' });
     assert.equal(redis.code, 1);
