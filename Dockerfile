@@ -19,9 +19,9 @@ COPY bin ./bin
 COPY src ./src
 COPY migrations ./migrations
 COPY data ./data
-# var/exports exists in the image so a volume mounted there starts owned by the node user.
+# var/exports and var/archive exist in the image so volumes mounted there start owned by the node user.
 RUN printf '{"source":"ichnos","version":"%s","commit":"%s","build":"docker"}\n' "$VERSION" "$COMMIT" > version.json \
- && mkdir -p var/exports \
+ && mkdir -p var/exports var/archive \
  && chown -R node:node /app
 USER node
 EXPOSE 8000
