@@ -1,8 +1,22 @@
 // Thrown errors become responses here, once: ApiError ⇒ its envelope; anything else a client
-// can cause (Koa/http-errors with a 4xx status) ⇒ that status; the rest is logged and 500.
+// can cause (Koa/http-errors with a 4xx status) ⇒ that status; MySQL out of reach ⇒ 503; the
+// rest is logged and 500.
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
-import { ApiError } from '../errors.js';
+import { DeadlineError } from '../../db/pool.js';
+import { ApiError, serviceUnavailable } from '../errors.js';
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'PROTOCOL_CONNECTION_LOST']);
+
+/**
+ * A backend that cannot be reached, rather than a bug: mysql2 marks connection-level failures
+ * `fatal`; its pool refuses with "Queue limit reached." when every connection hangs.
+ */
+export function isBackendUnavailable(err: unknown): boolean {
+  if (err instanceof DeadlineError) return true;
+  const e = err as { code?: unknown; fatal?: unknown; message?: unknown };
+  return e?.fatal === true || (typeof e?.code === 'string' && CONNECTION_CODES.has(e.code)) || e?.message === 'Queue limit reached.';
+}
 
 export function errorHandler(log: Logger): Middleware {
   return async (ctx, next) => {
@@ -24,6 +38,15 @@ export function errorHandler(log: Logger): Middleware {
         ctx.status = status;
         ctx.type = 'text/plain';
         ctx.body = (err as Error).message;
+        return;
+      }
+      if (isBackendUnavailable(err)) {
+        // Pages that need MySQL while it is away (locate and submit never get here for that).
+        log.warn({ err: (err as Error).message, path: ctx.path }, 'backend unavailable');
+        const unavailable = serviceUnavailable();
+        ctx.status = 503;
+        ctx.type = 'application/json';
+        ctx.body = unavailable.body();
         return;
       }
       log.error({ err }, 'unhandled error');
