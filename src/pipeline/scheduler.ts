@@ -5,7 +5,7 @@
 // shards over the workers, and exclusive takes (queues.ts) keep one shard in one worker at a time.
 import { Queue, Worker } from 'bullmq';
 import { connectRedis, createRedis, type RedisClient } from '../redis/client.js';
-import type { Services } from '../services.js';
+import { redisHelp, type Services } from '../services.js';
 import type { StageRegistry } from './stages.js';
 
 /** The BullMQ queue holding the trigger jobs (under RedisKeys.bullPrefix(), one hash tag). */
@@ -25,7 +25,13 @@ export interface Scheduler {
 async function bullConnection(services: Services): Promise<RedisClient> {
   const client = createRedis(services.config.redisUrl, { maxRetriesPerRequest: null, offlineQueue: true });
   client.on('error', (err: Error) => services.log.debug({ err: err.message }, 'bullmq redis connection error'));
-  await connectRedis(client);
+  try {
+    await connectRedis(client);
+  } catch (err) {
+    client.disconnect();
+    // Redis went away after the services connected: the start-up help, not a stack trace.
+    throw redisHelp(services.config.redisUrl, err);
+  }
   return client;
 }
 

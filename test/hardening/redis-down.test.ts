@@ -7,11 +7,15 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RowDataPacket } from 'mysql2/promise';
+import { loadConfig } from '../../src/config.js';
 import { createPool } from '../../src/db/pool.js';
+import { startScheduler } from '../../src/pipeline/scheduler.js';
+import { defaultStages } from '../../src/pipeline/stages.js';
+import { createServices, StartupError } from '../../src/services.js';
 import { seedMac } from '../helpers/seed.js';
 import { Ichnos } from './ichnos.js';
 import { Load, postJson, statusCounts } from './load.js';
-import { type MariaDbServer, type RedisServer, startMariaDb, startRedis } from './servers.js';
+import { freePort, type MariaDbServer, type RedisServer, startMariaDb, startRedis } from './servers.js';
 
 const IP = { 'x-forwarded-for': '81.2.69.192' };
 const BERLIN = { lat: 52.5164, lon: 13.3775 };
@@ -126,4 +130,14 @@ test('Redis stopped under load: locate answers, submit 503, nothing answered 200
   assert.deepEqual(lost, [], 'every submission answered 200 is a station');
   assert.deepEqual(queuedAnyway, [], 'a 503 submission was not queued');
   assert.equal(stored.size, accepted.length);
+});
+
+test('a worker whose Redis goes away while it starts stops with the start-up help, not a stack trace', async () => {
+  const services = await createServices(loadConfig(ichnos.env), { role: 'worker' });
+  try {
+    const gone = { ...services, config: { ...services.config, redisUrl: `redis://127.0.0.1:${await freePort()}/0` } };
+    await assert.rejects(startScheduler(gone, defaultStages()), (err: unknown) => err instanceof StartupError && /Cannot reach Redis/.test(err.message));
+  } finally {
+    await services.close();
+  }
 });
