@@ -1,0 +1,177 @@
+// HTTP side of the bench: the servers under test as child processes (so their RSS and CPU are
+// their own), autocannon runs with varied requests, RSS sampling, Redis command counting.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import autocannon from 'autocannon';
+import type { RedisClient } from '../src/redis/client.js';
+import { ROOT } from './scratch.js';
+
+export interface Server {
+  name: string;
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  srv.listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  const a = srv.address();
+  const port = typeof a === 'object' && a ? a.port : 0;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+async function waitReady(url: string, child: ChildProcess, what: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      return;
+    } catch {
+      await sleep(100);
+    }
+  }
+  throw new Error(`${what} did not answer within 60 s`);
+}
+
+function stopper(child: ChildProcess): () => Promise<void> {
+  return async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+}
+
+/** A baseline server from bench/servers/ (bare, koa-echo). */
+export async function startBaseline(name: 'bare' | 'koa-echo'): Promise<Server> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/servers', `${name}.ts`), String(port)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitReady(`${url}/`, child, name);
+  return { name, url, pid: child.pid ?? 0, stop: stopper(child) };
+}
+
+/** `bin/ichnos serve` with the scratch env; extra node flags (e.g. --cpu-prof) when profiling. */
+export async function startIchnos(env: Record<string, string>, nodeFlags: string[] = []): Promise<Server> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [...nodeFlags, join(ROOT, 'bin/ichnos'), 'serve', '--port', String(port)], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, ICHNOS_HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitReady(`${url}/__lbheartbeat__`, child, 'ichnos serve');
+  return { name: 'ichnos', url, pid: child.pid ?? 0, stop: stopper(child) };
+}
+
+export interface RequestSpec {
+  method: 'POST' | 'GET';
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface Sample {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+}
+
+/** One autocannon run; every request is drawn at random from `pool`. */
+export async function loadAutocannon(url: string, pool: readonly RequestSpec[], connections: number, seconds: number): Promise<Sample> {
+  const result = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        setupRequest: (req) => {
+          const spec = pool[Math.floor(Math.random() * pool.length)];
+          return { ...req, method: spec.method, path: spec.path, headers: spec.headers, body: spec.body };
+        },
+      },
+    ],
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+/** Samples a process's VmRSS (MB) every 200 ms until stopped. */
+export function rssSampler(pid: number): { stop(): number[] } {
+  const samples: number[] = [];
+  const read = () => {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) samples.push(Number(m[1]) / 1024);
+    } catch {
+      // the process ended
+    }
+  };
+  read();
+  const timer = setInterval(read, 200);
+  return {
+    stop() {
+      clearInterval(timer);
+      read();
+      return samples;
+    },
+  };
+}
+
+/**
+ * Redis commands per request: `count` requests sent one at a time while MONITOR watches; only
+ * commands naming the scratch prefix count (the Redis server is shared). Outside timed runs.
+ */
+export async function redisCommandsPerRequest(
+  redis: RedisClient,
+  prefix: string,
+  url: string,
+  pool: readonly RequestSpec[],
+  count = 100,
+): Promise<Record<string, number>> {
+  const monitor = await redis.monitor();
+  const seen = new Map<string, number>();
+  monitor.on('monitor', (_time: string, args: string[]) => {
+    if (!args.some((a) => a.includes(prefix))) return;
+    const cmd = args[0].toLowerCase();
+    seen.set(cmd, (seen.get(cmd) ?? 0) + 1);
+  });
+  for (let i = 0; i < count; i++) {
+    const spec = pool[i % pool.length];
+    const res = await fetch(url + spec.path, { method: spec.method, headers: spec.headers, body: spec.body });
+    await res.arrayBuffer();
+  }
+  await sleep(300);
+  monitor.disconnect();
+  const out: Record<string, number> = {};
+  let total = 0;
+  for (const [cmd, n] of seen) {
+    out[cmd] = n / count;
+    total += n;
+  }
+  out.total = total / count;
+  return out;
+}
