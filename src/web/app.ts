@@ -10,6 +10,7 @@ import { locateRoutes } from './routes/locate.js';
 import { monitorRoutes } from './routes/monitor.js';
 import { submitRoutes } from './routes/submit.js';
 import { siteRoutes } from './site/routes.js';
+import { usageCounter } from './usage.js';
 
 export type IchnosApp = Koa & { closeSources(): Promise<void> };
 
@@ -18,8 +19,10 @@ export function createApp(services: Services): IchnosApp {
   const router = new Router();
   monitorRoutes(router, services);
   const searcher = createSearcher(services);
-  locateRoutes(router, services, searcher);
-  submitRoutes(router, services);
+  // One usage counter for all routes: its batched counts are flushed once, on close.
+  const usage = usageCounter(services);
+  locateRoutes(router, services, searcher, usage);
+  submitRoutes(router, services, usage);
   siteRoutes(router, services);
 
   app.use(observe(services.log, services.metrics));
@@ -35,5 +38,9 @@ export function createApp(services: Services): IchnosApp {
   });
   // Koa logs errors it sees; ours are handled above, so keep its default handler quiet.
   app.silent = true;
-  return Object.assign(app, { closeSources: () => searcher.close() });
+  return Object.assign(app, {
+    closeSources: async () => {
+      await Promise.all([searcher.close(), usage.close()]);
+    },
+  });
 }

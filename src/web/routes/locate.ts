@@ -3,15 +3,17 @@ import type Router from '@koa/router';
 import type { Services } from '../../services.js';
 import { resolveKey } from '../api-key.js';
 import { dailyLimitExceeded, notFound, parseError, secondsUntilUtcMidnight } from '../errors.js';
-import { createUsageCounter } from '../usage.js';
+import { type UsageCounter, usageCounter } from '../usage.js';
 import { apiRoute, readJson, requestIp } from './api.js';
 import { consentOf } from './submit.js';
 import { type Searcher, createSearcher } from '../../providers/searcher.js';
 
-export function locateRoutes(router: Router, services: Services, searcher: Searcher = createSearcher(services)): void {
-  const usage = createUsageCounter(services.redis, services.redisKeys, services.log, () =>
-    services.metrics.backendErrors.inc({ backend: 'redis', operation: 'usage' }),
-  );
+export function locateRoutes(
+  router: Router,
+  services: Services,
+  searcher: Searcher = createSearcher(services),
+  usage: UsageCounter = usageCounter(services),
+): void {
 
   apiRoute(router, '/v1/geolocate', async (ctx) => {
     const key = await resolveKey(services, ctx.query.key, 'locate');

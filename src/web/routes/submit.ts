@@ -15,7 +15,7 @@ import { resolveKey } from '../api-key.js';
 import { dailyLimitExceeded, parseError, secondsUntilUtcMidnight, serviceUnavailable } from '../errors.js';
 import { reportSource } from '../submit/parse.js';
 import { readSubmission } from '../submit/read-submission.js';
-import { createUsageCounter } from '../usage.js';
+import { type UsageCounter, usageCounter } from '../usage.js';
 import { apiRoute, requestIp } from './api.js';
 
 type Flavour = 'v2' | 'v1' | 'v0';
@@ -78,10 +78,7 @@ function queued(report: Report, s: Sender): string {
 /** Redis failed while the submission was being queued: 503, never 200 (api.md §0.8). */
 class NotQueued extends Error {}
 
-export function submitRoutes(router: Router, services: Services): void {
-  const usage = createUsageCounter(services.redis, services.redisKeys, services.log, () =>
-    services.metrics.backendErrors.inc({ backend: 'redis', operation: 'usage' }),
-  );
+export function submitRoutes(router: Router, services: Services, usage: UsageCounter = usageCounter(services)): void {
   const queues = new ReliableQueues(services.redis, services.redisKeys);
   // Worker processes serve no /metrics: the web process reads the queue gauges at scrape time.
   services.metrics.queueSource.read = () => queueSnapshot(services.redis, services.redisKeys, Date.now());
