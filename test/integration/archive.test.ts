@@ -217,5 +217,15 @@ describe('raw archive and replay', () => {
     for (const k of current) assert.ok(left.includes(k), k);
     const years = await readdir(join(app.env.archiveDir as string, 'reports'));
     assert.ok(years.length >= 1);
+    // An unreachable store fails the day's run without failing the stage (or a drain): counted, retried.
+    const real = archive;
+    services.archive = { ...real, location: 'down', children: () => Promise.reject(new Error('ECONNREFUSED')) } as ArchiveTarget;
+    try {
+      assert.equal(await archiveRetentionStage().run(services, new Date(now.getTime() + 86_400_000)), 0);
+    } finally {
+      services.archive = real;
+    }
+    const failures = await services.metrics.registry.getSingleMetricAsString('ichnos_pipeline_failures_total');
+    assert.match(failures, /stage="archive-retention"\} 1$/m);
   });
 });

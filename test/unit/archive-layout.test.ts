@@ -81,3 +81,14 @@ describe('archive layout', () => {
     assert.deepEqual(await decodeBatch(await encodeBatch([])), []);
   });
 });
+
+describe('ichnos replay --since/--until', () => {
+  test('UTC days, both inclusive: [since 00:00, the day after until 00:00)', async () => {
+    const { replayRange } = await import('../../src/cli/replay.js');
+    assert.deepEqual(replayRange('2024-02-28', '2024-02-29'), { from: at('2024-02-28T00:00:00Z'), until: at('2024-03-01T00:00:00Z') });
+    assert.deepEqual(replayRange(undefined, undefined), { from: undefined, until: undefined });
+    assert.throws(() => replayRange('2024-02-30'), /--since takes a date/);
+    assert.throws(() => replayRange(undefined, '24-01-01'), /--until takes a date/);
+    assert.throws(() => replayRange('2024-03-02', '2024-03-01'), /--until is before --since/);
+  });
+});

@@ -16,10 +16,17 @@ export function archiveRetentionStage(intervalMs = ARCHIVE_RETENTION_INTERVAL_MS
       const target = services.archive;
       const cutoff = retentionCutoff(now, services.config.archiveRetentionDays);
       if (!target || !cutoff) return 0;
-      await runOncePerPeriod(services, { task: 'archive-retention', period: utcDay(now), keepS: 3 * 86_400, lockMs: 60 * 60_000 }, async () => {
-        const summary = await pruneArchive(target, cutoff);
-        services.log.info({ stage: 'archive-retention', archive: target.location, before: cutoff.toISOString(), ...summary }, 'archive retention done');
-      });
+      const stage = 'archive-retention';
+      try {
+        await runOncePerPeriod(services, { task: stage, period: utcDay(now), keepS: 3 * 86_400, lockMs: 60 * 60_000 }, async () => {
+          const summary = await pruneArchive(target, cutoff);
+          services.log.info({ stage, archive: target.location, before: cutoff.toISOString(), ...summary }, 'archive retention done');
+        });
+      } catch (err) {
+        // The day is not marked done, so the next trigger tries again; `ichnos drain` goes on.
+        services.metrics.stageFailures.inc({ stage });
+        services.log.error({ stage, archive: target.location, err: (err as Error).message }, 'archive retention failed; retried on the next run');
+      }
       // Housekeeping, not queue items: drainAll must not loop on it.
       return 0;
     },
