@@ -2,7 +2,7 @@
 // small S3-compatible server of test/helpers/s3-server.ts (which checks every SigV4 signature).
 // Retention and time-ordered reading are run on both.
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -126,8 +126,20 @@ describe('local directory specifics', () => {
     const t = new LocalArchive(join(dir, 'tidy'));
     await t.put('reports/2024/01/02/03/x.ndjson.gz', bytes('x'));
     assert.deepEqual(await readdir(join(dir, 'tidy/reports/2024/01/02/03')), ['x.ndjson.gz']);
+    assert.deepEqual(await readdir(join(dir, 'tidy/.tmp')), []);
     await t.delete('reports/2024/01/02/03/x.ndjson.gz');
-    assert.deepEqual(await readdir(join(dir, 'tidy')), []);
+    assert.deepEqual(await readdir(join(dir, 'tidy')), ['.tmp']);
+  });
+
+  test('a write killed midway leaves a file in .tmp only (never listed), swept once old enough', async () => {
+    const t = new LocalArchive(join(dir, 'killed'));
+    await t.put('reports/2024/01/02/03/x.ndjson.gz', bytes('x'));
+    await writeFile(join(dir, 'killed/.tmp/0123.part'), 'half a batch');
+    assert.deepEqual(await keys(t), ['reports/2024/01/02/03/x.ndjson.gz']);
+    assert.deepEqual(await t.children(''), ['reports/']);
+    assert.equal(await t.sweep(new Date(Date.now() - 3_600_000)), 0);
+    assert.equal(await t.sweep(new Date(Date.now() + 1000)), 1);
+    assert.deepEqual(await readdir(join(dir, 'killed/.tmp')), []);
   });
 });
 

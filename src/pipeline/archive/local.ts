@@ -1,13 +1,15 @@
 // The local-directory archive target (the default, ICHNOS_ARCHIVE_URL=var/archive): one file per
-// key under the root. Writes go to a temporary file renamed into place, so a crash never leaves a
-// truncated batch behind under its real name.
+// key under the root. Writes go to a temporary file in <root>/.tmp renamed into place, so a crash
+// never leaves a truncated batch under its real name, nor a stray file that would keep a deleted
+// partition's directory alive; sweep() removes what killed writes left in .tmp.
 import { randomBytes } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type ArchiveEntry, type ArchiveTarget, checkKey, checkPrefix } from './target.js';
 
-const TMP = '.tmp-';
+/** Keys never start with '.', so this directory is never a partition. */
+const TMP_DIR = '.tmp';
 
 function isMissing(err: unknown): boolean {
   const code = (err as { code?: string }).code;
@@ -17,7 +19,7 @@ function isMissing(err: unknown): boolean {
 async function entries(dir: string): Promise<Dirent[]> {
   try {
     const list = await readdir(dir, { withFileTypes: true });
-    return list.filter((e) => !e.name.includes(TMP)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return list.filter((e) => !e.name.startsWith('.')).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch (err) {
     if (isMissing(err)) return [];
     throw err;
@@ -38,7 +40,8 @@ export class LocalArchive implements ArchiveTarget {
   async put(key: string, bytes: Uint8Array): Promise<void> {
     const path = this.#path(key);
     await mkdir(dirname(path), { recursive: true });
-    const tmp = `${path}${TMP}${randomBytes(6).toString('hex')}`;
+    await mkdir(join(this.root, TMP_DIR), { recursive: true });
+    const tmp = join(this.root, TMP_DIR, `${randomBytes(8).toString('hex')}.part`);
     try {
       await writeFile(tmp, bytes);
       await rename(tmp, path);
@@ -92,6 +95,20 @@ export class LocalArchive implements ArchiveTarget {
         if (s) yield { key, size: s.size, modified: s.mtime };
       }
     }
+  }
+
+  /** Remove temporary files of writes older than `before` (a process killed mid-write). */
+  async sweep(before: Date): Promise<number> {
+    let removed = 0;
+    const dir = join(this.root, TMP_DIR);
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      const s = await stat(join(dir, name)).catch(() => null);
+      if (s && s.mtime < before) {
+        await rm(join(dir, name), { force: true });
+        removed++;
+      }
+    }
+    return removed;
   }
 
   async children(prefix: string): Promise<string[]> {

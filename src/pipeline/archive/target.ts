@@ -26,6 +26,8 @@ export interface ArchiveTarget {
    * time partitions without listing every object of the archive.
    */
   children(prefix: string): Promise<string[]>;
+  /** Remove leftovers of interrupted writes older than `before`, if the target can have any. */
+  sweep?(before: Date): Promise<number>;
 }
 
 export class ArchiveError extends Error {

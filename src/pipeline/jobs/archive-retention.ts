@@ -1,5 +1,5 @@
 // Daily raw-archive retention (ICHNOS_ARCHIVE_RETENTION_DAYS; 0 keeps the archive forever): the
-// time partitions older than the retention are deleted. A stage of its own rather than part of the
+// time partitions older than the retention are deleted, and leftovers of killed writes swept. A stage of its own rather than part of the
 // station clean-up, so an unreachable object store delays only this (retried on the next trigger).
 import { retentionCutoff } from '../archive/layout.js';
 import { pruneArchive } from '../archive/retention.js';
@@ -15,12 +15,14 @@ export function archiveRetentionStage(intervalMs = ARCHIVE_RETENTION_INTERVAL_MS
     async run(services, now) {
       const target = services.archive;
       const cutoff = retentionCutoff(now, services.config.archiveRetentionDays);
-      if (!target || !cutoff) return 0;
+      if (!target || (!cutoff && !target.sweep)) return 0;
       const stage = 'archive-retention';
       try {
         await runOncePerPeriod(services, { task: stage, period: utcDay(now), keepS: 3 * 86_400, lockMs: 60 * 60_000 }, async () => {
-          const summary = await pruneArchive(target, cutoff);
-          services.log.info({ stage, archive: target.location, before: cutoff.toISOString(), ...summary }, 'archive retention done');
+          // Leftovers of writes killed a day ago or more (a live write takes milliseconds).
+          const swept = (await target.sweep?.(new Date(now.getTime() - 86_400_000))) ?? 0;
+          const summary = cutoff ? await pruneArchive(target, cutoff) : null;
+          services.log.info({ stage, archive: target.location, before: cutoff?.toISOString(), ...summary, swept }, 'archive retention done');
         });
       } catch (err) {
         // The day is not marked done, so the next trigger tries again; `ichnos drain` goes on.
