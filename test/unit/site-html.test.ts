@@ -25,3 +25,8 @@ test('renderPage builds a whole document with the navigation marked and the titl
   assert.match(page, /DB-IP/);
   assert.doesNotMatch(page, /<script>|style="/);
 });
+
+test('pages without a navigation entry mark their parent', () => {
+  assert.match(renderPage({ title: 'Opt out', path: '/optout', body: '' }), /<a href="\/privacy" aria-current="page">Privacy<\/a>/);
+  assert.doesNotMatch(renderPage({ title: 'Home', path: '/', body: '' }), /href="\/api" aria-current/);
+});

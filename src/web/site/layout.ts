@@ -36,8 +36,12 @@ export const DBIP_ATTRIBUTION = html`<a href="https://db-ip.com">IP Geolocation 
 const DEFAULT_DESCRIPTION =
   'Ichnos: a self-hosted geolocation service for WiFi, cell and Bluetooth data, compatible with the Mozilla Location Service API.';
 
+/** Pages without their own navigation entry, shown under another one. */
+const NAV_PARENT: Readonly<Record<string, string>> = { '/optout': '/privacy', '/openapi.json': '/api' };
+
 function current(navHref: string, path: string): boolean {
-  return navHref === '/' ? path === '/' : path === navHref || path.startsWith(`${navHref}/`);
+  const p = NAV_PARENT[path] ?? path;
+  return navHref === '/' ? p === '/' : p === navHref || p.startsWith(`${navHref}/`);
 }
 
 export function renderPage(opts: PageOptions): string {
