@@ -28,6 +28,14 @@ export interface Config {
   backlogLimit: number;
   /** A taken pipeline batch not acknowledged within this long is offered again (a dead worker's batches). */
   pipelineLeaseMs: number;
+  /** A whole request (headers and body) must arrive within this long, else 408 and the connection closes. */
+  requestTimeoutMs: number;
+  /** The request headers must arrive within this long (slow-header clients are cut sooner). */
+  headersTimeoutMs: number;
+  /** Incoming-queue length at which submissions meet back-pressure; 0 turns it off. */
+  submitBacklogLimit: number;
+  /** Over the limit: 'reject' answers every submission 503, 'sample' queues a share limit/backlog of them and answers the rest 503. */
+  submitBacklogPolicy: SubmitBacklogPolicy;
   /** Directory of the daily public cell export (listed on /downloads); undefined ⇒ off. */
   exportDir: string | undefined;
   /** Where accepted report batches are archived for `ichnos replay` (src/pipeline/archive/). */
@@ -49,6 +57,8 @@ export interface S3ArchiveConfig {
 }
 
 export type ArchiveConfig = { kind: 'off' } | { kind: 'dir'; path: string } | S3ArchiveConfig;
+
+export type SubmitBacklogPolicy = 'reject' | 'sample';
 
 export class ConfigError extends Error {
   constructor(
@@ -115,6 +125,16 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const geoip = env.ICHNOS_GEOIP_PATH;
   const exportDir = str(env, 'ICHNOS_EXPORT_DIR', 'var/exports');
+  const requestTimeoutMs = int(env, 'ICHNOS_REQUEST_TIMEOUT_MS', 60_000, 1000, 3_600_000);
+  const headersTimeoutMs = int(env, 'ICHNOS_HEADERS_TIMEOUT_MS', Math.min(10_000, requestTimeoutMs), 1000, 3_600_000);
+  // Node's http server wants the headers deadline inside the whole-request one.
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError('ICHNOS_HEADERS_TIMEOUT_MS', `must not exceed ICHNOS_REQUEST_TIMEOUT_MS (${requestTimeoutMs}), got ${headersTimeoutMs}`);
+  }
+  const policy = str(env, 'ICHNOS_SUBMIT_BACKLOG_POLICY', 'reject').trim().toLowerCase();
+  if (policy !== 'reject' && policy !== 'sample') {
+    throw new ConfigError('ICHNOS_SUBMIT_BACKLOG_POLICY', `expected reject or sample, got "${policy}"`);
+  }
   return {
     dbUrl,
     dbReadUrl: url(env, 'ICHNOS_DB_READ_URL', dbUrl, ['mysql:', 'mariadb:']),
@@ -130,6 +150,10 @@ export function loadConfig(env: Env = process.env): Config {
     retentionDays: int(env, 'ICHNOS_RETENTION_DAYS', 730, 1, 36500),
     backlogLimit: int(env, 'ICHNOS_BACKLOG_LIMIT', 1_000_000, 1, 2 ** 31),
     pipelineLeaseMs: int(env, 'ICHNOS_PIPELINE_LEASE_MS', 60_000, 1000, 3_600_000),
+    requestTimeoutMs,
+    headersTimeoutMs,
+    submitBacklogLimit: int(env, 'ICHNOS_SUBMIT_BACKLOG_LIMIT', 2_000_000, 0, 2 ** 31),
+    submitBacklogPolicy: policy,
     exportDir: exportDir === 'off' ? undefined : exportDir,
     archive: archiveConfig(env),
     archiveRetentionDays: int(env, 'ICHNOS_ARCHIVE_RETENTION_DAYS', 0, 0, 36500),

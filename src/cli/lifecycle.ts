@@ -1,5 +1,5 @@
 // Starting and stopping long-running processes: the web server and the worker.
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { createApp } from '../web/app.js';
 import type { Services } from '../services.js';
 
@@ -9,14 +9,19 @@ export interface Running {
 
 export async function startWeb(services: Services, port: number): Promise<Running & { server: Server }> {
   const app = createApp(services);
-  const server = app.listen(port, services.config.host);
+  const { requestTimeoutMs, headersTimeoutMs } = services.config;
+  // Slow clients are cut: a whole request must arrive within requestTimeoutMs, its headers within
+  // headersTimeoutMs (slowloris). Node checks these deadlines every connectionsCheckingInterval
+  // (30 s by default, which would let a short deadline run on far past its end).
+  const server = createServer(
+    { requestTimeout: requestTimeoutMs, headersTimeout: headersTimeoutMs, connectionsCheckingInterval: Math.min(1000, headersTimeoutMs) },
+    app.callback(),
+  );
+  server.listen(port, services.config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
   });
-  // Slow clients are cut: a whole request must arrive within 60 s, its headers within 10 s.
-  server.requestTimeout = 60_000;
-  server.headersTimeout = 10_000;
   server.keepAliveTimeout = 5_000;
   const address = server.address();
   const bound = typeof address === 'object' && address ? address.port : port;

@@ -137,6 +137,10 @@ export class Ichnos {
     return code;
   }
 
+  get webPid(): number | undefined {
+    return this.web?.process.pid;
+  }
+
   get workerPid(): number | undefined {
     return this.worker?.process.pid;
   }

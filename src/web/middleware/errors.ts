@@ -5,6 +5,7 @@ import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { DeadlineError } from '../../db/pool.js';
 import { ApiError, serviceUnavailable } from '../errors.js';
+import { lingerAfterAnswer } from '../linger.js';
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'PROTOCOL_CONNECTION_LOST']);
 
@@ -23,9 +24,11 @@ export function errorHandler(log: Logger): Middleware {
     try {
       await next();
     } catch (err) {
-      // A body left half-read (an error found before its end) would be parsed as the next
-      // request on this connection, or read on and on: answer, then close.
-      if (!ctx.req.complete) ctx.set('Connection', 'close');
+      // A body left half-read (an error found before its end): answer, then close (linger.ts).
+      if (!ctx.req.complete) {
+        ctx.set('Connection', 'close');
+        lingerAfterAnswer(ctx.req);
+      }
       if (err instanceof ApiError) {
         ctx.status = err.status;
         ctx.type = 'application/json';

@@ -6,9 +6,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { Report } from '../../domain/report.js';
 import { bodyChunks, parseJsonBody } from '../body.js';
-import { parseError } from '../errors.js';
+import { parseError, payloadTooLarge } from '../errors.js';
 import { type ItemEvent, ItemStream, JsonSyntaxError, startsWithObject } from './item-stream.js';
 import { ItemReader, parseSubmitBody, type SubmitFlavour } from './parse.js';
+
+/** Bodies that do not start with `{` are refused (413) past this size: they can only be a 400. */
+export const NOT_OBJECT_MAX_BYTES = 1024 * 1024;
 
 /** Reports per hand-over to the sink. */
 export const SINK_GROUP = 500;
@@ -42,7 +45,10 @@ export async function readSubmission(req: IncomingMessage, opts: SubmissionOptio
       object = startsWithObject(head.length === 1 ? head[0] : Buffer.concat(head));
     }
   }
-  if (object !== true) return readWhole(head, chunks, opts, sink);
+  // Not an object: a 400 whatever follows, so such a body is not worth holding at full size (a
+  // gzip bomb of zeros would otherwise cost the whole limit in memory).
+  if (object === false) return readWhole(head, chunks, opts, sink, Math.min(opts.maxBytes, NOT_OBJECT_MAX_BYTES));
+  if (object !== true) return readWhole(head, chunks, opts, sink, opts.maxBytes);
 
   const stream = new ItemStream();
   const reader = ItemReader.of(opts.flavour, opts.now);
@@ -85,9 +91,20 @@ export async function readSubmission(req: IncomingMessage, opts: SubmissionOptio
 }
 
 /** Bodies that are not a JSON object (or not UTF-8): small or wrong, read whole as before. */
-async function readWhole(head: Buffer[], rest: AsyncIterable<Buffer>, opts: SubmissionOptions, sink: ReportSink): Promise<SubmissionRead> {
+async function readWhole(
+  head: Buffer[],
+  rest: AsyncIterable<Buffer>,
+  opts: SubmissionOptions,
+  sink: ReportSink,
+  maxBytes: number,
+): Promise<SubmissionRead> {
   const all = [...head];
-  for await (const chunk of rest) all.push(chunk);
+  let total = all.reduce((n, b) => n + b.length, 0);
+  for await (const chunk of rest) {
+    total += chunk.length;
+    if (total > maxBytes) throw payloadTooLarge();
+    all.push(chunk);
+  }
   const body = parseJsonBody(Buffer.concat(all), opts.contentType);
   // An empty body: parseError without details (§5.1 [T]).
   if (body === undefined) return { ok: false, validation: null };
