@@ -89,3 +89,24 @@ test('every page answers HTML with the short cache and the CSP, without inline s
     assert.doesNotMatch(await res.text(), /<script>|<style|style="| on\w+="/, path);
   }
 });
+
+test('the privacy page states the configured retentions, archive included', async () => {
+  const text = await (await fetch(`${app.url}/privacy`)).text();
+  assert.match(text, /until not observed for <strong>730 days \(2 years\)<\/strong>/);
+  assert.match(text, /Raw submission archive<\/td><td>every accepted submission[\s\S]*?indefinitely \(no retention configured\)/);
+  const other = await startTestApp({ ICHNOS_RETENTION_DAYS: '90', ICHNOS_ARCHIVE_RETENTION_DAYS: '30' });
+  try {
+    const t = await (await fetch(`${other.url}/privacy`)).text();
+    assert.match(t, /until not observed for <strong>90 days<\/strong>/);
+    assert.match(t, /Raw submission archive<\/td>[\s\S]*?<td data-label="Kept">30 days<\/td>/);
+    assert.match(await (await fetch(`${other.url}/optout`)).text(), /not been observed for\s+<strong>90 days<\/strong>/);
+  } finally {
+    await other.close();
+  }
+  const off = await startTestApp({ ICHNOS_ARCHIVE_URL: 'off' });
+  try {
+    assert.match(await (await fetch(`${off.url}/privacy`)).text(), /switched off on this instance/);
+  } finally {
+    await off.close();
+  }
+});

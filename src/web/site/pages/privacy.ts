@@ -11,6 +11,18 @@ function days(n: number): string {
   return n % 365 === 0 && n >= 365 ? `${n} days (${n / 365} year${n === 365 ? '' : 's'})` : `${n} days`;
 }
 
+/** The raw archive (ICHNOS_ARCHIVE_URL, ICHNOS_ARCHIVE_RETENTION_DAYS; src/pipeline/archive/). */
+function archiveRow(services: Services): SafeHtml {
+  const { archive, archiveRetentionDays } = services.config;
+  if (archive.kind === 'off') {
+    return html`<tr><td class="inline">Raw submission archive</td><td>switched off on this instance: submissions are not kept
+once they are processed</td><td data-label="Kept">—</td></tr>`;
+  }
+  return html`<tr><td class="inline">Raw submission archive</td><td>every accepted submission as it was queued: positions, the
+stations seen, times, the API key and nickname if given (kept so the stations can be rebuilt when the algorithm
+improves)</td><td data-label="Kept">${archiveRetentionDays === 0 ? 'indefinitely (no retention configured)' : days(archiveRetentionDays)}</td></tr>`;
+}
+
 function privacyBody(services: Services): SafeHtml {
   const keep = days(services.config.retentionDays);
   return html`<h1>Privacy</h1>
@@ -32,7 +44,7 @@ last day (drawn on <a href="/map">the map</a>)</td><td data-label="Kept">${days(
 and stations it contributed per day</td><td data-label="Kept">indefinitely; ask the operator to remove a nickname</td></tr>
 <tr><td class="inline">Queued submissions</td><td>what a client submitted (positions, stations seen, time), waiting for the worker</td>
 <td data-label="Kept">until processed, normally minutes</td></tr>
-<tr><td class="inline">Raw submission archive</td><td>where the operator enables it, the submissions as received</td><td data-label="Kept">${keep}</td></tr>
+${archiveRow(services)}
 <tr><td class="inline">API usage</td><td>per API key and day: the number of requests, and an estimate of how many distinct IP
 addresses used it (a HyperLogLog sketch; the addresses cannot be read back)</td><td data-label="Kept">25 hours (counts), 8 days (estimates)</td></tr>
 <tr><td class="inline">Request logs</td><td>path, status, duration and the last four characters of the API key. No IP addresses,
