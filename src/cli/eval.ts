@@ -158,8 +158,15 @@ function printSimulation(s: ReturnType<typeof simulationSummary>): void {
     `\nLearned stations: WiFi ${w.usable} usable of ${w.stations} (position error median ${w.positionError.median?.toFixed(1)} m, p90 ${w.positionError.p90?.toFixed(1)} m; radius median ${w.radius.median?.toFixed(0)} m), ` +
       `beacons ${s.stations.blue.usable} of ${s.stations.blue.stations} (median error ${s.stations.blue.positionError.median?.toFixed(1)} m), hotspots ${hs.usable} usable of ${hs.learned} learned`,
   );
-  const h = s.hotspots;
-  console.log(`\nMobile hotspots: heard in ${h.queries} held-out queries; the answer moved in ${h.moved} of them when they were left out (largest shift ${h.maxShift.toFixed(1)} m)`);
+  for (const [label, h] of [
+    ['where they had been seen before', s.hotspots.knownPlace],
+    ['somewhere new', s.hotspots.newPlace],
+  ] as const) {
+    console.log(
+      `Mobile hotspots heard ${label}: ${h.queries} held-out queries; the answer moved in ${h.moved} when they were left out ` +
+        `(largest shift ${h.maxShift.toFixed(1)} m; error grew in ${h.worse})`,
+    );
+  }
 }
 
 function printCells(c: CellCheck): void {

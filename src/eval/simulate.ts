@@ -10,7 +10,7 @@ import type { Answer } from './scorer.js';
 import { type LearnedStations, learnedStations } from './stations.js';
 import type { Target } from './target.js';
 import { DEFAULT_WALKS, generateStumblers, type Stumbler, streetPoint, type WalkOptions } from './walks.js';
-import { buildWorld, DEFAULT_WORLD, type Point, type World, type WorldOptions } from './world.js';
+import { buildWorld, DEFAULT_WORLD, type Hotspot, type Point, type World, type WorldOptions } from './world.js';
 
 export interface SimOptions {
   world: WorldOptions;
@@ -74,12 +74,29 @@ export function submissions(scenario: Scenario, startMs: number): Submission[] {
   return out;
 }
 
-export interface HotspotInfluence {
+export interface HotspotCase {
   /** Held-out full queries in which at least one hotspot was heard. */
   queries: number;
-  /** Of those, answers that changed when the hotspots were left out of the query. */
+  /** Of those, answers that changed (> 0.5 m, or their accuracy did) when the hotspots were left out. */
   moved: number;
   maxShift: number;
+  /** Of the moved answers, those whose error grew by more than 1 m because of the hotspot. */
+  worse: number;
+}
+
+/**
+ * Hotspots heard where they had been seen before (within 100 m of an earlier appearance: a bus
+ * back at its stop) and heard somewhere new (≥ 100 m from every earlier appearance).
+ */
+export interface HotspotInfluence {
+  knownPlace: HotspotCase;
+  newPlace: HotspotCase;
+}
+
+/** Whether a hotspot heard now stands within 100 m of a place where stumblers met it. */
+function atKnownPlace(h: Hotspot): boolean {
+  const now = h.now;
+  return now !== null && h.appearances.some((a) => Math.hypot(a.x - now.x, a.y - now.y) <= 100);
 }
 
 export interface SimRun {
@@ -121,7 +138,8 @@ export async function runSimulation(target: Target, o: SimOptions, log: (msg: st
   t0 = Date.now();
   const toLatLon = scenario.world.toLatLon;
   const answers: Answer[] = [];
-  const hotspots: HotspotInfluence = { queries: 0, moved: 0, maxShift: 0 };
+  const empty = (): HotspotCase => ({ queries: 0, moved: 0, maxShift: 0, worse: 0 });
+  const hotspots: HotspotInfluence = { knownPlace: empty(), newPlace: empty() };
   let counts = await client.answerCounts();
   // One request at a time: the answers counter's delta names the source of each answer.
   const ask = async (variant: string, h: HeldOut, parts: QueryParts): Promise<{ lat: number; lng: number; accuracy: number } | null> => {
@@ -141,12 +159,18 @@ export async function runSimulation(target: Target, o: SimOptions, log: (msg: st
     const full = await ask('full', h, { wifi: true, hotspots: true, cells: true, blue: true });
     await ask('cells', h, { cells: true });
     if (h.scan.hotspots.length > 0) {
-      hotspots.queries++;
+      const c = h.scan.hotspots.some((x) => atKnownPlace(x.station)) ? hotspots.knownPlace : hotspots.newPlace;
+      c.queries++;
       const without = await client.locate(locateBody(h.scan, { wifi: true, cells: true, blue: true }));
       counts = await client.answerCounts();
       const shift = full && without ? distance(full.lat, full.lng, without.lat, without.lng) : full || without ? Number.POSITIVE_INFINITY : 0;
-      if (shift > 0.5 || (full && without && Math.abs(full.accuracy - without.accuracy) > 0.5)) hotspots.moved++;
-      if (shift > hotspots.maxShift) hotspots.maxShift = shift;
+      if (shift > 0.5 || (full && without && Math.abs(full.accuracy - without.accuracy) > 0.5)) {
+        c.moved++;
+        const truth = toLatLon(h.truth);
+        const err = (a: typeof full) => (a ? distance(truth.lat, truth.lon, a.lat, a.lng) : Number.POSITIVE_INFINITY);
+        if (err(full) > err(without) + 1) c.worse++;
+      }
+      if (shift > c.maxShift) c.maxShift = shift;
     }
   }
   return { answers, hotspots, stations, reports, requests: subs.length, seconds: { submit: submitS, drain: drainS, locate: (Date.now() - t0) / 1000 } };

@@ -5,7 +5,7 @@ import type { Overall, Target, VariantSummary } from './report.js';
 interface SimulationLike {
   variants: VariantSummary[];
   all: Overall;
-  hotspots: { queries: number; moved: number };
+  hotspots: { knownPlace: { moved: number }; newPlace: { moved: number } };
 }
 
 export function accuracyTargets(sim: SimulationLike | undefined, cells: CellCheck | undefined): Target[] {
@@ -18,7 +18,9 @@ export function accuracyTargets(sim: SimulationLike | undefined, cells: CellChec
     out.push({ name: 'WiFi p90 error ÷ oracle', goal: '≤ 2', value: p90, met: p90 !== null && p90 <= 2 });
     const cal = sim.all.calibration;
     out.push({ name: 'calibration (all answers)', goal: '0.68 – 0.95', value: cal, met: cal !== null && cal >= 0.68 && cal <= 0.95 });
-    out.push({ name: 'answers moved by hotspots', goal: '0', value: sim.hotspots.moved, met: sim.hotspots.moved === 0 });
+    const { newPlace, knownPlace } = sim.hotspots;
+    out.push({ name: 'answers moved by hotspots heard somewhere new', goal: '0', value: newPlace.moved, met: newPlace.moved === 0 });
+    out.push({ name: 'answers moved by hotspots back where seen', goal: '0', value: knownPlace.moved, met: knownPlace.moved === 0 });
   }
   if (cells) {
     const off = cells.checked - cells.atImportedPosition;

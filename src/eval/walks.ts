@@ -117,34 +117,67 @@ export function streetPoint(rng: Rng, world: World): Point {
   return rng.chance(0.5) ? { x: line + side, y: along } : { x: along, y: line + side };
 }
 
+/** The walker fix closest to a point (a hotspot on a bus is met by whoever walks by its stop). */
+function nearestFix(walkers: readonly Stumbler[], p: Point): Fix {
+  let best = walkers[0].fixes[0];
+  let bestD = Number.POSITIVE_INFINITY;
+  for (const w of walkers) {
+    for (const f of w.fixes) {
+      const d = Math.hypot(f.truth.x - p.x, f.truth.y - p.y);
+      if (d < bestD) {
+        best = f;
+        bestD = d;
+      }
+    }
+  }
+  return best;
+}
+
 /**
- * Hotspots appear next to stumblers (a phone on a bus, a car at a light): each city appearance
- * sits by a random walker's fix for two minutes. Commuters also appear 8–25 km away, where a
- * separate "away" stumbler passes (returned as extra fixes). At query time each hotspot is on at
- * a new street point of the city.
+ * Hotspots appear next to stumblers for two minutes each time (a phone on a bus, a car at a
+ * light). Roamers stop at four places along a 1–2 km line of the city (a bus route), and at query
+ * time are back at one of those stops, between two of them, or somewhere new: the first two are
+ * the hard cases, as they sit near where the pipeline learned them. Commuters appear once or twice in the city and once 8–25 km
+ * away, where a separate "away" stumbler meets them (returned as extra stumblers); at query time
+ * they are at a new street point of the city.
  */
 export function placeHotspots(rng: Rng, world: World, walkers: Stumbler[]): Stumbler[] {
   const away: Stumbler[] = [];
+  const c = world.options.size / 2;
   for (const h of world.hotspots) {
-    const cityVisits = h.kind === 'roamer' ? 4 : 1 + rng.int(2);
+    if (h.kind === 'roamer') {
+      const a = rng.uniform(0, 2 * Math.PI);
+      const length = rng.uniform(1000, 2000);
+      const start = streetPoint(rng, world);
+      const stops = [0, 1 / 3, 2 / 3, 1].map((k) => ({ x: start.x + k * length * Math.sin(a), y: start.y + k * length * Math.cos(a) }));
+      for (const stop of stops) {
+        const f = nearestFix(walkers, stop);
+        h.appearances.push({ x: f.truth.x + rng.uniform(-15, 15), y: f.truth.y + rng.uniform(-15, 15), from: f.t - 60, to: f.t + 60 });
+      }
+      // At query time: back at a stop, between two stops, or somewhere new (a third each).
+      const i = rng.int(3);
+      const [p, q] = [h.appearances[i], h.appearances[i + 1]];
+      const where = rng.int(3);
+      const k = where === 0 ? 0 : rng.uniform(0.25, 0.75);
+      h.now = where === 2 ? streetPoint(rng, world) : { x: p.x + k * (q.x - p.x), y: p.y + k * (q.y - p.y) };
+      continue;
+    }
+    const cityVisits = 1 + rng.int(2);
     for (let v = 0; v < cityVisits; v++) {
       const w = rng.pick(walkers);
       const f = rng.pick(w.fixes);
       h.appearances.push({ x: f.truth.x + rng.uniform(-15, 15), y: f.truth.y + rng.uniform(-15, 15), from: f.t - 60, to: f.t + 60 });
     }
-    if (h.kind === 'commuter') {
-      const r = rng.uniform(8000, 25000);
-      const a = rng.uniform(0, 2 * Math.PI);
-      const c = world.options.size / 2;
-      const place = { x: c + r * Math.sin(a), y: c + r * Math.cos(a) };
-      const t = rng.uniform(0, 6 * 3600);
-      h.appearances.push({ ...place, from: t, to: t + 120 });
-      const fixes: Fix[] = Array.from({ length: 4 }, (_, i) => {
-        const truth = { x: place.x + rng.uniform(-30, 30), y: place.y + rng.uniform(-30, 30) };
-        return { t: t + 5 + i * 20, truth, reported: { x: truth.x + 3 * rng.gauss(), y: truth.y + 3 * rng.gauss() }, accuracy: 5, speed: 1.3, heading: 0 };
-      });
-      away.push({ id: 10_000 + h.id, client: 'neostumbler', device: { operator: 0, nr: false, blue: false }, fixes, away: true });
-    }
+    const r = rng.uniform(8000, 25000);
+    const a = rng.uniform(0, 2 * Math.PI);
+    const place = { x: c + r * Math.sin(a), y: c + r * Math.cos(a) };
+    const t = rng.uniform(0, 6 * 3600);
+    h.appearances.push({ ...place, from: t, to: t + 120 });
+    const fixes: Fix[] = Array.from({ length: 4 }, (_, i) => {
+      const truth = { x: place.x + rng.uniform(-30, 30), y: place.y + rng.uniform(-30, 30) };
+      return { t: t + 5 + i * 20, truth, reported: { x: truth.x + 3 * rng.gauss(), y: truth.y + 3 * rng.gauss() }, accuracy: 5, speed: 1.3, heading: 0 };
+    });
+    away.push({ id: 10_000 + h.id, client: 'neostumbler', device: { operator: 0, nr: false, blue: false }, fixes, away: true });
     h.now = streetPoint(rng, world);
   }
   return away;

@@ -84,6 +84,7 @@ export function positionsFromStations(q: LocateQuery, m: StationMatches, now: Da
         score: stationScore(s, now),
         signal: lookup?.signal,
         age: lookup?.age,
+        radius: s.radius,
         key: s.mac,
         seenToday: seenToday(s.lastSeen, now),
       };
