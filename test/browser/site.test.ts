@@ -94,7 +94,7 @@ test('the API page shows curl examples for every API, addressed to this instance
     }
     // Examples scroll inside their box instead of widening the page.
     assert.equal(await horizontalOverflow(opened.page), 0);
-    assert.match(await opened.page.locator('#limits').locator('xpath=following-sibling::ul[1]').textContent() ?? '', /submit 64 MiB/);
+    assert.match(await opened.page.locator('#limits').locator('xpath=following-sibling::ul[1]').textContent() ?? '', /submit 64 MiB[\s\S]*within 60 seconds, its headers within 10 seconds/);
     assert.deepEqual(opened.problems, []);
   } finally {
     await opened.close();

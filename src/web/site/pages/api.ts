@@ -12,6 +12,11 @@ function mib(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB` : `${Math.round(bytes / 1024)} KiB`;
 }
 
+function seconds(ms: number): string {
+  const s = Math.round(ms / 100) / 10;
+  return `${s} second${s === 1 ? '' : 's'}`;
+}
+
 function examples(origin: string, path: ApiExample['path']): SafeHtml[] {
   return API_EXAMPLES.filter((e) => e.path === path).map(
     (e) => html`<h4 id="example-${e.id}">${e.summary}</h4>
@@ -109,7 +114,7 @@ ${examples(origin, '/v1/submit')}
 submit <strong>${mib(cfg.maxBodyBytes)}</strong>; above that, <code>413</code>.</li>
 <li>Daily requests: each key may have a limit per path per UTC day (set by the operator); over it, <code>403</code> with
 <code>Retry-After</code>. Region lookups and anonymous submissions are not limited.</li>
-<li>A whole request must arrive within 60 seconds.</li>
+<li>A whole request must arrive within ${seconds(cfg.requestTimeoutMs)}, its headers within ${seconds(cfg.headersTimeoutMs)}.</li>
 </ul>
 
 <h2 id="monitoring">Monitoring</h2>
