@@ -61,7 +61,7 @@ export async function summariseAreaCells(db: Queryable, keys: readonly AreaKey[]
        MAX(COALESCE(max_lon, lon)) AS max_lon, MIN(COALESCE(min_lon, lon)) AS min_lon,
        SUM(radius) AS sum_radius, COUNT(radius) AS n_radius, MAX(last_seen) AS last_seen
      FROM cell_station
-     WHERE (${ranges.map(() => '(cellid BETWEEN ? AND ?)').join(' OR ')}) AND lat IS NOT NULL AND lon IS NOT NULL
+     WHERE (${/* sql-safe: placeholders */ ranges.map(() => '(cellid BETWEEN ? AND ?)').join(' OR ')}) AND lat IS NOT NULL AND lon IS NOT NULL
      GROUP BY LEFT(cellid, 9), region`,
     ranges.flat(),
   );
@@ -128,6 +128,7 @@ export interface AreaValues {
   lastSeen: Date | null;
 }
 
+// sql-safe: column list
 const AREA_FIELDS = ['lat', 'lon', 'radius', 'region', 'avg_cell_radius', 'num_cells', 'last_seen'];
 
 /**
@@ -147,7 +148,7 @@ export async function upsertAreas(db: Queryable, areas: readonly AreaValues[], n
   await db.query(
     `INSERT INTO cell_area (areaid, radio, mcc, mnc, lac, lat, lon, radius, region, avg_cell_radius, num_cells,
        created, modified, last_seen)
-     VALUES ${Array(areas.length).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+     VALUES ${/* sql-safe: placeholders */ Array(areas.length).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
      ON DUPLICATE KEY UPDATE modified = IF(${AREA_FIELDS.map((c) => `${c} <=> VALUES(${c})`).join(' AND ')}, modified, VALUES(modified)),
        ${AREA_FIELDS.map((c) => `${c} = VALUES(${c})`).join(', ')}`,
     params,

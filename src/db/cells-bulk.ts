@@ -21,6 +21,7 @@ export interface ImportedCell extends CellKey {
   region: string | null;
 }
 
+// sql-safe: column list
 const IMPORT_COLUMNS =
   'cellid, radio, mcc, mnc, lac, cid, psc, lat, lon, max_lat, min_lat, max_lon, min_lon, radius, region, samples, source, weight, created, modified, last_seen';
 
@@ -28,6 +29,7 @@ const IMPORT_COLUMNS =
 // import; block history stays (a moving cell stays blocked). MariaDB evaluates these assignments
 // left to right, so `modified` comes last and every condition sees the stored value.
 const NEWER = 'VALUES(modified) >= modified OR modified IS NULL';
+// sql-safe: column = VALUES(column) list
 const IMPORT_UPDATE = [
   'psc',
   'lat',
@@ -99,6 +101,7 @@ export interface ExportCell extends CellKey {
   blockCount: number | null;
 }
 
+// sql-safe: a fixed SELECT
 const EXPORT_SELECT = `SELECT cellid, radio, mcc, mnc, lac, cid, psc, lat, lon, radius, samples, created, modified,
   block_last, block_count FROM cell_station`;
 

@@ -2,6 +2,7 @@
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { type ApiKey, FALLBACK_SCHEMAS, type FallbackSchema } from '../domain/apikey.js';
 
+// sql-safe: column list
 const COLUMNS =
   'valid_key, maxreq, allow_fallback, allow_locate, allow_region, fallback_name, fallback_schema, ' +
   'fallback_url, fallback_ratelimit, fallback_ratelimit_interval, fallback_cache_expire, ' +

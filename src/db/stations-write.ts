@@ -11,6 +11,7 @@ type Queryable = Pool | PoolConnection;
 export type MacKind = 'wifi' | 'blue';
 export type StationTable = 'wifi_station' | 'blue_station' | 'cell_station';
 
+// sql-safe: fixed table names
 const MAC_TABLE: Readonly<Record<MacKind, StationTable>> = { wifi: 'wifi_station', blue: 'blue_station' };
 
 /** Rows per INSERT: ~500 rows of 18 values stay far below max_allowed_packet. */
@@ -44,9 +45,11 @@ export function stationValues(r: StationRecord): unknown[] {
   ];
 }
 
+// sql-safe: column = VALUES(column) list
 const UPDATE_ALL = STATION_COLUMNS.split(', ')
   .map((c) => `${c} = VALUES(${c})`)
   .join(', ');
+// sql-safe: placeholders
 const PLACEHOLDERS_17 = Array(17).fill('?').join(', ');
 
 /**
@@ -57,7 +60,7 @@ const PLACEHOLDERS_17 = Array(17).fill('?').join(', ');
  */
 async function existingIds(conn: Queryable, table: StationTable, ids: readonly Buffer[]): Promise<Buffer[]> {
   const key = table === 'cell_station' ? 'cellid' : 'mac';
-  const [rows] = await conn.query<RowDataPacket[]>(`SELECT ${key} AS id FROM ${table} WHERE ${key} IN (?)`, [ids]);
+  const [rows] = await conn.query<RowDataPacket[]>(`SELECT ${/* sql-safe: column of the table */ key} AS id FROM ${/* sql-safe: a table-name union */ table} WHERE ${/* sql-safe: its key column */ key} IN (?)`, [ids]);
   return rows.map((r) => r.id as Buffer);
 }
 
@@ -86,7 +89,7 @@ export async function upsertMacStations(conn: Queryable, kind: MacKind, stations
     const params: unknown[] = [];
     for (const s of chunk) params.push(macToBinary(s.mac), ...stationValues(s));
     await conn.query(
-      `INSERT INTO ${MAC_TABLE[kind]} (mac, ${STATION_COLUMNS}) VALUES ${Array(chunk.length)
+      `INSERT INTO ${MAC_TABLE[kind]} (mac, ${STATION_COLUMNS}) VALUES ${/* sql-safe: placeholders */ Array(chunk.length)
         .fill(`(?, ${PLACEHOLDERS_17})`)
         .join(', ')} ON DUPLICATE KEY UPDATE ${UPDATE_ALL}`,
       params,
@@ -130,7 +133,7 @@ export async function upsertCells(conn: Queryable, cells: readonly CellStation[]
       params.push(cellIdToBinary(c), RADIO_CODE[c.radio], c.mcc, c.mnc, c.lac, c.cid, c.psc, ...stationValues(c));
     }
     await conn.query(
-      `INSERT INTO cell_station (cellid, radio, mcc, mnc, lac, cid, psc, ${STATION_COLUMNS}) VALUES ${Array(chunk.length)
+      `INSERT INTO cell_station (cellid, radio, mcc, mnc, lac, cid, psc, ${STATION_COLUMNS}) VALUES ${/* sql-safe: placeholders */ Array(chunk.length)
         .fill(`(?, ?, ?, ?, ?, ?, ?, ${PLACEHOLDERS_17})`)
         .join(', ')} ON DUPLICATE KEY UPDATE psc = COALESCE(VALUES(psc), psc), ${UPDATE_ALL}`,
       params,
@@ -149,6 +152,7 @@ export const STATION_TABLES: readonly StationTable[] = ['wifi_station', 'blue_st
 export async function staleStationIds(pool: Pool, table: StationTable, before: Date, limit = 5000): Promise<Buffer[]> {
   const key = table === 'cell_station' ? 'cellid' : 'mac';
   const [rows] = await pool.query<RowDataPacket[]>(
+    // sql-safe: key and table come from the StationTable union, not from input
     `(SELECT ${key} AS id FROM ${table} WHERE last_seen < ? LIMIT ?) UNION ALL
      (SELECT ${key} FROM ${table} WHERE last_seen IS NULL AND modified < ? LIMIT ?) LIMIT ?`,
     [sqlDay(before), limit, before, limit, limit],
@@ -160,6 +164,6 @@ export async function staleStationIds(pool: Pool, table: StationTable, before: D
 export async function deleteStations(pool: Pool, table: StationTable, ids: readonly Buffer[]): Promise<number> {
   if (ids.length === 0) return 0;
   const key = table === 'cell_station' ? 'cellid' : 'mac';
-  const [res] = await pool.query<ResultSetHeader>(`DELETE FROM ${table} WHERE ${key} IN (?)`, [ids]);
+  const [res] = await pool.query<ResultSetHeader>(`DELETE FROM ${/* sql-safe: a table-name union */ table} WHERE ${/* sql-safe: its key column */ key} IN (?)`, [ids]);
   return res.affectedRows;
 }

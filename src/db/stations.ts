@@ -6,6 +6,7 @@ import { type StationRecord, sourceFromCode } from '../domain/station.js';
 
 type Queryable = Pool | PoolConnection;
 
+// sql-safe: column list
 export const STATION_COLUMNS =
   'lat, lon, max_lat, min_lat, max_lon, min_lon, radius, region, samples, source, weight, ' +
   'created, modified, last_seen, block_first, block_last, block_count';
@@ -70,7 +71,7 @@ async function findByMac(db: Queryable, table: 'wifi_station' | 'blue_station', 
   if (macs.length === 0) return [];
   const { sql, params } = padded(macs.map(macToBinary));
   const [rows] = await db.execute<RowDataPacket[]>(
-    `SELECT mac, ${STATION_COLUMNS} FROM ${table} WHERE mac IN (${sql})`,
+    `SELECT mac, ${STATION_COLUMNS} FROM ${/* sql-safe: a table-name union */ table} WHERE mac IN (${/* sql-safe: placeholders */ sql})`,
     params,
   );
   return rows.map((r) => ({ mac: macFromBinary(r.mac as Buffer), ...rowToStation(r) }));
@@ -102,7 +103,7 @@ export async function findCells(db: Queryable, keys: readonly CellKey[]): Promis
   if (keys.length === 0) return [];
   const { sql, params } = padded(keys.map(cellIdToBinary));
   const [rows] = await db.execute<RowDataPacket[]>(
-    `SELECT radio, mcc, mnc, lac, cid, psc, ${STATION_COLUMNS} FROM cell_station WHERE cellid IN (${sql})`,
+    `SELECT radio, mcc, mnc, lac, cid, psc, ${STATION_COLUMNS} FROM cell_station WHERE cellid IN (${/* sql-safe: placeholders */ sql})`,
     params,
   );
   return rows.map(rowToCell);
@@ -128,6 +129,7 @@ export function rowToArea(r: RowDataPacket): CellAreaRecord {
   };
 }
 
+// sql-safe: column list
 export const AREA_COLUMNS =
   'radio, mcc, mnc, lac, lat, lon, radius, region, avg_cell_radius, num_cells, created, modified, last_seen';
 
@@ -135,7 +137,7 @@ export async function findAreas(db: Queryable, keys: readonly AreaKey[]): Promis
   if (keys.length === 0) return [];
   const { sql, params } = padded(keys.map(areaIdToBinary));
   const [rows] = await db.execute<RowDataPacket[]>(
-    `SELECT ${AREA_COLUMNS} FROM cell_area WHERE areaid IN (${sql})`,
+    `SELECT ${AREA_COLUMNS} FROM cell_area WHERE areaid IN (${/* sql-safe: placeholders */ sql})`,
     params,
   );
   return rows.map(rowToArea);

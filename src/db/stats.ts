@@ -6,6 +6,7 @@ import { sqlDay } from './stations-write.js';
 
 type Queryable = Pool | PoolConnection;
 
+// sql-safe: column list
 export const REGION_STAT_COLUMNS = ['gsm', 'wcdma', 'lte', 'nr', 'blue', 'wifi'] as const;
 export type RegionStatColumn = (typeof REGION_STAT_COLUMNS)[number];
 export type RegionCounts = Record<RegionStatColumn, number>;
@@ -31,7 +32,7 @@ export async function countStations(db: Queryable): Promise<StationCounts> {
     out.regions.set(region, counts);
   };
   for (const kind of ['wifi', 'blue'] as const) {
-    const [rows] = await db.query<RowDataPacket[]>(`SELECT region, COUNT(*) AS n FROM ${kind}_station GROUP BY region`);
+    const [rows] = await db.query<RowDataPacket[]>(`SELECT region, COUNT(*) AS n FROM ${/* sql-safe: wifi or blue */ kind}_station GROUP BY region`);
     for (const r of rows) {
       out.totals[kind] += Number(r.n);
       add(r.region ?? null, kind, Number(r.n));

@@ -118,7 +118,7 @@ async function saveContributions(conn: PoolConnection, contributions: IncomingOu
   for (let i = 0; i < rows.length; i += 6 * 500) {
     const chunk = rows.slice(i, i + 6 * 500);
     await conn.query(
-      `INSERT INTO contributor_stat (nickname, day, reports, wifi, cell, blue) VALUES ${Array(chunk.length / 6)
+      `INSERT INTO contributor_stat (nickname, day, reports, wifi, cell, blue) VALUES ${/* sql-safe: placeholders */ Array(chunk.length / 6)
         .fill('(?, ?, ?, ?, ?, ?)')
         .join(', ')}
        ON DUPLICATE KEY UPDATE reports = reports + VALUES(reports), wifi = wifi + VALUES(wifi),
