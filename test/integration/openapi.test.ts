@@ -80,6 +80,19 @@ test('the document names this server and resolves', () => {
   }
 });
 
+test('every request example in the document matches its request schema', () => {
+  let examples = 0;
+  for (const [path, methods] of Object.entries(doc.paths)) {
+    const body = (methods.post as { requestBody?: { content: Record<string, { schema: JsonSchema; examples?: Record<string, { value: unknown }> }> } })
+      ?.requestBody?.content['application/json'];
+    for (const [name, ex] of Object.entries(body?.examples ?? {})) {
+      examples++;
+      assert.deepEqual(validate(ex.value, body!.schema, doc), [], `${path} example ${name}`);
+    }
+  }
+  assert.equal(examples, API_EXAMPLES.length);
+});
+
 test('every documented example succeeds and matches the success schema', async () => {
   for (const ex of API_EXAMPLES) {
     const out = await check({ path: ex.path, key: 'test-key', body: ex.body, headers: { 'x-forwarded-for': LONDON, ...ex.headers } }, ex.path === '/v1/submit' ? 204 : 200);
