@@ -12,7 +12,7 @@ import { defaultKey } from '../../src/domain/apikey.js';
 import { insertKey } from '../../src/db/keys.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { envelopeProblem } from './envelope.js';
-import { FUZZ_KEY, type FuzzRequest, fuzzRequests } from './fuzz-inputs.js';
+import { API_PATHS, FUZZ_KEY, type FuzzRequest, fuzzRequests, MONITOR_PATHS } from './fuzz-inputs.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
@@ -101,10 +101,16 @@ test(`fuzz: ${RUNS} hostile requests over every API path: no 5xx, every 4xx the 
   // The service is still healthy afterwards.
   const heartbeat = await fetch(`${app.url}/__heartbeat__`);
   assert.equal(heartbeat.status, 200, 'heartbeat after the fuzzing');
+  // Metric labels name routes, never what the client sent: their number stays small.
+  const metrics = await (await fetch(`${app.url}/metrics`)).text();
+  const routes = new Set([...metrics.matchAll(/^ichnos_http_requests_total\{[^}]*route="([^"]*)"/gm)].map((m) => m[1]));
+  const known = new Set<string>([...API_PATHS, ...MONITOR_PATHS, 'unmatched']);
+  assert.deepEqual([...routes].filter((r) => !known.has(r)), [], 'route labels other than the routes');
 
   const seconds = (Date.now() - started) / 1000;
   t.diagnostic(`fuzz: ${tried} requests tried (${(bytes / 1e6).toFixed(1)} MB of bodies) in ${seconds.toFixed(1)} s, seed ${SEED}, ${failures.length} failures`);
   t.diagnostic(`fuzz: kinds ${[...labels].sort().map(([k, n]) => `${k}=${n}/${Math.round((ms.get(k) ?? 0) / n)}ms`).join(' ')}`);
+  t.diagnostic(`fuzz: route labels ${[...routes].sort().join(' ')}`);
   t.diagnostic(`fuzz: statuses ${[...statuses].sort().map(([k, n]) => `${k}=${n}`).join(' ')}`);
   assert.deepEqual(failures.slice(0, 10), [], `seed ${SEED}: ${failures.length} failing requests`);
   assert.ok(tried >= RUNS);

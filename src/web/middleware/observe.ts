@@ -12,7 +12,9 @@ export function observe(log: Logger, metrics: Metrics): Middleware {
       await next();
     } finally {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? (ctx.status === 404 ? 'unmatched' : ctx.path);
+      // Never the raw path, even for a 405: the router matches any letter case and a trailing
+      // slash, so a client could mint label values without end (`PUT /V1/GeoLocate/`).
+      const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
       const labels = { route: String(route), method: ctx.method, status: String(ctx.status) };
       metrics.httpRequests.inc(labels);
       metrics.httpDuration.observe(labels, seconds);
