@@ -15,6 +15,7 @@ the current code. Use it after an algorithm change, or to rebuild a lost databas
   --reset        first empty what the pipeline learned: the wifi, blue and cell stations, cell
                  areas, the coverage grid and the statistics (API keys and export settings stay).
                  Requires --yes, and refuses while observations wait in the station queues.
+                 Cells loaded by "ichnos import" are not in the archive: import them again.
   --yes          confirm --reset
   --drain        run the pipeline here (as "ichnos drain" does) after each archived batch, so
                  the stations see the batches one by one as live workers that kept up did; then
