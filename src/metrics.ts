@@ -12,6 +12,8 @@ export interface Metrics {
   backendErrors: Counter<'backend' | 'operation'>;
   /** Reports accepted by the submit APIs. */
   submittedReports: Counter<'api'>;
+  /** Submissions refused with 503 because the pipeline backlog is over ICHNOS_SUBMIT_BACKLOG_LIMIT. */
+  submitRefused: Counter<'api'>;
   /** Queue lengths and oldest item age (filled by the pipeline monitor). */
   queueLength: Gauge<'queue'>;
   queueAge: Gauge<'queue'>;
@@ -116,6 +118,12 @@ export function createMetrics(withProcessMetrics = true): Metrics {
     submittedReports: new Counter({
       name: 'ichnos_submitted_reports_total',
       help: 'Reports accepted and queued by the submit APIs',
+      labelNames: ['api'],
+      registers,
+    }),
+    submitRefused: new Counter({
+      name: 'ichnos_submit_refused_total',
+      help: 'Submissions refused (503) because the pipeline backlog is over its limit',
       labelNames: ['api'],
       registers,
     }),

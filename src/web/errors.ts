@@ -50,8 +50,8 @@ export const notFound = (): ApiError => new ApiError(404, 'geolocation', 'notFou
 export const parseError = (details?: { decode: string } | { validation: Record<string, string> }): ApiError =>
   new ApiError(400, 'global', 'parseError', 'Parse Error', details);
 
-export const serviceUnavailable = (): ApiError =>
-  new ApiError(503, 'global', 'serviceUnavailable', 'Service Unavailable');
+export const serviceUnavailable = (headers?: Record<string, string>): ApiError =>
+  new ApiError(503, 'global', 'serviceUnavailable', 'Service Unavailable', undefined, headers);
 
 // Not in the reference (it had no body limit); same envelope so clients can read it.
 export const payloadTooLarge = (): ApiError =>

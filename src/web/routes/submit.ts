@@ -14,6 +14,7 @@ import type { Services } from '../../services.js';
 import { resolveKey } from '../api-key.js';
 import { dailyLimitExceeded, parseError, secondsUntilUtcMidnight, serviceUnavailable } from '../errors.js';
 import { reportSource } from '../submit/parse.js';
+import { BackPressure, RETRY_AFTER_S } from '../submit/back-pressure.js';
 import { readSubmission } from '../submit/read-submission.js';
 import { type UsageCounter, usageCounter } from '../usage.js';
 import { apiRoute, requestIp } from './api.js';
@@ -80,6 +81,10 @@ class NotQueued extends Error {}
 
 export function submitRoutes(router: Router, services: Services, usage: UsageCounter = usageCounter(services)): void {
   const queues = new ReliableQueues(services.redis, services.redisKeys);
+  const { submitBacklogLimit, submitBacklogPolicy } = services.config;
+  const backPressure = new BackPressure(services.redis, services.redisKeys, submitBacklogLimit, submitBacklogPolicy, () =>
+    services.metrics.backendErrors.inc({ backend: 'redis', operation: 'backlog' }),
+  );
   // Worker processes serve no /metrics: the web process reads the queue gauges at scrape time.
   services.metrics.queueSource.read = () => queueSnapshot(services.redis, services.redisKeys, Date.now());
 
@@ -91,6 +96,10 @@ export function submitRoutes(router: Router, services: Services, usage: UsageCou
       }
       // GET and HEAD have no body: parseError without details (§5.1 [T]).
       if (ctx.method === 'GET' || ctx.method === 'HEAD') throw parseError();
+      if (!(await backPressure.admit(Math.random()))) {
+        services.metrics.submitRefused.inc({ api });
+        throw serviceUnavailable({ 'Retry-After': String(RETRY_AFTER_S) });
+      }
       const received = Date.now();
       const store = sampled(key, Math.random());
       const sender = senderOf(ctx, key, received);
