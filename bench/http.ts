@@ -87,6 +87,8 @@ export interface RequestSpec {
 
 export interface Sample {
   rps: number;
+  /** Server CPU per request, µs (less sensitive to other load on the machine than req/s). */
+  cpuUs?: number;
   p50: number;
   p99: number;
   requests: number;
@@ -117,6 +119,16 @@ export async function loadAutocannon(url: string, pool: readonly RequestSpec[], 
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
   };
+}
+
+/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** Samples a process's VmRSS (MB) every 200 ms until stopped. */

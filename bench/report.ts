@@ -16,6 +16,9 @@ export interface Row {
   ratio?: number;
   target?: string;
   pass?: boolean;
+  /** Server CPU per request (µs), and baseline CPU / scenario CPU: the ratio in CPU terms. */
+  cpuUs?: number;
+  cpuRatio?: number;
   /** Every round's value, for the spread. */
   rounds?: number[];
   notes?: string;
@@ -32,15 +35,17 @@ const fmt = (n: number | undefined, digits = 0): string =>
   n === undefined || Number.isNaN(n) ? '' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 export function table(rows: readonly Row[]): string {
-  const head = ['scenario', 'value', 'unit', 'p50 ms', 'p99 ms', 'baseline', 'ratio', 'target', 'pass'];
+  const head = ['scenario', 'value', 'unit', 'p50 ms', 'p99 ms', 'CPU µs/req', 'baseline', 'ratio', 'CPU ratio', 'target', 'pass'];
   const body = rows.map((r) => [
     r.scenario,
     fmt(r.value, r.unit === 'MB' ? 1 : 0),
     r.unit,
     fmt(r.p50, 1),
     fmt(r.p99, 1),
+    fmt(r.cpuUs),
     r.baseline ? `${r.baseline} ${fmt(r.baselineValue)}` : '',
     r.ratio === undefined ? '' : `${fmt(r.ratio, 2)}×`,
+    r.cpuRatio === undefined ? '' : `${fmt(r.cpuRatio, 2)}×`,
     r.target ?? '',
     r.pass === undefined ? '' : r.pass ? 'PASS' : 'FAIL',
   ]);

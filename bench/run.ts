@@ -12,7 +12,7 @@ import { RedisKeys } from '../src/redis/keys.js';
 import { CELLS, loadCells, loadWifi, WIFI_PLACES, APS_PER_PLACE } from './data.js';
 import { bulkInsert, queueObservations, runDrain } from './drain.js';
 import { geoipLookupBench } from './geoip-lookup.js';
-import { loadAutocannon, redisCommandsPerRequest, rssSampler, type RequestSpec, type Sample, type Server, startBaseline, startIchnos } from './http.js';
+import { cpuSeconds, loadAutocannon, redisCommandsPerRequest, rssSampler, type RequestSpec, type Sample, type Server, startBaseline, startIchnos } from './http.js';
 import { median, type Row, table, writeReport } from './report.js';
 import { asBaseline, cellPool, ipOnlyPool, regionPool, submitPool, wifiPool } from './requests.js';
 import { createScratch, deleteKeys, ROOT } from './scratch.js';
@@ -44,6 +44,7 @@ const { values, positionals } = parseArgs({
     seconds: { type: 'string', default: '4' },
     'cpu-prof': { type: 'boolean', default: false },
     client: { type: 'string', default: 'wrk' },
+    'drain-stations': { type: 'string', default: '200000' },
   },
 });
 const unknown = positionals.filter((p) => !ALL.includes(p));
@@ -143,13 +144,17 @@ async function runHttp(scenarios: HttpScenario[], apiKey: string): Promise<Row[]
 
   const runs = new Map<string, Sample[]>();
   const rss: number[] = [];
+  const pidOf = new Map([[bare.url, bare.pid], [echo.url, echo.pid], [ichnos.url, ichnos.pid]]);
   const measure = async (name: string, url: string, pool: RequestSpec[], connections: number, secs = seconds, locate = false) => {
     const sampler = locate ? rssSampler(ichnos.pid) : null;
+    const pid = pidOf.get(url) ?? 0;
+    const cpu0 = cpuSeconds(pid);
     const s = await load(url, pool, connections, secs);
+    s.cpuUs = ((cpuSeconds(pid) - cpu0) * 1e6) / Math.max(1, s.requests);
     if (sampler) rss.push(...sampler.stop());
     if (secs === seconds) {
       runs.set(name, [...(runs.get(name) ?? []), s]);
-      log(`${name}: ${Math.round(s.rps)} req/s p50 ${s.p50} p99 ${s.p99}${s.non2xx ? ` non-2xx ${s.non2xx}` : ''}${s.errors ? ` errors ${s.errors}` : ''}`);
+      log(`${name}: ${Math.round(s.rps)} req/s p50 ${s.p50} p99 ${s.p99} cpu ${Math.round(s.cpuUs)} µs/req${s.non2xx ? ` non-2xx ${s.non2xx}` : ''}${s.errors ? ` errors ${s.errors}` : ''}`);
     }
     if (pool === submit) await deleteKeys(scratch.redis, incoming);
     return s;
@@ -188,13 +193,14 @@ async function runHttp(scenarios: HttpScenario[], apiKey: string): Promise<Row[]
       p50: median(xs.map((x) => x.p50)),
       p99: median(xs.map((x) => x.p99)),
       rounds: xs.map((x) => Math.round(x.rps)),
+      cpuUs: median(xs.map((x) => x.cpuUs ?? Number.NaN)),
       bad: xs.reduce((n, x) => n + x.non2xx + x.errors, 0),
     };
   };
   const out: Row[] = [];
   for (const b of ['bare', 'koa-echo', ...(submit ? ['koa-echo-submit'] : [])]) {
     const s = summary(b);
-    out.push({ scenario: b, value: s.value, unit: 'req/s', p50: s.p50, p99: s.p99, rounds: s.rounds, notes: 'baseline' });
+    out.push({ scenario: b, value: s.value, unit: 'req/s', p50: s.p50, p99: s.p99, cpuUs: s.cpuUs, rounds: s.rounds, notes: 'baseline' });
   }
   for (const sc of scenarios) {
     const s = summary(sc.name);
@@ -210,6 +216,8 @@ async function runHttp(scenarios: HttpScenario[], apiKey: string): Promise<Row[]
       baseline: sc.baseline,
       baselineValue: base,
       ratio,
+      cpuUs: s.cpuUs,
+      cpuRatio: summary(sc.baseline).cpuUs / s.cpuUs,
       target: `≥ ${sc.ratio}×${sc.p99 ? `, p99 ≤ ${sc.p99} ms` : ''}`,
       pass,
       rounds: s.rounds,
@@ -226,7 +234,8 @@ async function runHttp(scenarios: HttpScenario[], apiKey: string): Promise<Row[]
 async function runDrainScenario(): Promise<Row[]> {
   log('queueing observations for the drain');
   const t0 = performance.now();
-  const queued = await queueObservations(scratch.redis, scratch.name);
+  const stations = Number(values['drain-stations']);
+  const queued = await queueObservations(scratch.redis, scratch.name, stations);
   extra.queueSeconds = Math.round((performance.now() - t0) / 100) / 10;
   log(`${queued} observations queued in ${extra.queueSeconds} s`);
   const bulk: number[] = [];
@@ -254,7 +263,7 @@ async function runDrainScenario(): Promise<Row[]> {
       baselineValue: base,
       ratio,
       target: '≥ 15k obs/s, ≥ 0.5×',
-      pass: d.obsPerSecond >= 15_000 && ratio >= 0.5 && d.stations === 200_000,
+      pass: d.obsPerSecond >= 15_000 && ratio >= 0.5 && d.stations === stations,
       notes: `${d.observations} observations of ${d.stations} stations in ${d.seconds.toFixed(1)} s (process start-up included)`,
     },
   ];

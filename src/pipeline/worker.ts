@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Services } from '../services.js';
 import { ReliableQueues } from './queues.js';
 import { type SchedulerOptions, startScheduler } from './scheduler.js';
-import { defaultStages, pipelineOptions, type StageRegistry } from './stages.js';
+import { defaultStages, pipelineOptions, type Stage, type StageRegistry } from './stages.js';
 
 export interface WorkerHandle {
   stop(): Promise<void>;
@@ -37,6 +37,12 @@ export interface DrainOptions {
   /** Poll interval while waiting for batches in flight elsewhere. */
   pollMs?: number;
   /**
+   * Station shard stages run this many at a time (other stages one by one, in order): a shard's
+   * batch spends most of its time waiting on MySQL, so one process keeps several in flight.
+   * Shards are independent by design (exclusive takes per shard). Default 4.
+   */
+  concurrency?: number;
+  /**
    * Give up (throw) after waiting this long with nothing processed while batches stay in flight,
    * e.g. a batch failing on every retry: `ichnos drain` must end. Default 10 min.
    */
@@ -57,10 +63,20 @@ export async function drainAll(services: Services, opts: DrainOptions = {}): Pro
   let idleSince = Date.now();
   for (;;) {
     let round = 0;
-    for (const stage of stages) {
+    const runOne = async (stage: Stage) => {
       const n = await stage.run(services, new Date());
       counts[stage.name] += n;
       round += n;
+    };
+    for (let i = 0; i < stages.length; ) {
+      // a run of consecutive station stages goes through a small pool; anything else alone
+      let j = i;
+      while (j < stages.length && stages[j].name.startsWith('station:')) j++;
+      if (j === i) await runOne(stages[i++]);
+      else {
+        await inParallel(stages.slice(i, j), opts.concurrency ?? 4, runOne);
+        i = j;
+      }
     }
     if (round > 0) {
       idleSince = Date.now();
@@ -75,4 +91,13 @@ export async function drainAll(services: Services, opts: DrainOptions = {}): Pro
     await sleep(opts.pollMs ?? 250);
   }
   return { stages: counts };
+}
+
+/** Run `fn` over the items with at most `limit` running at once. */
+async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
 }
