@@ -7,12 +7,12 @@ import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { Ichnos } from './ichnos.js';
 import { postJson } from './load.js';
-import { freePort, type MariaDbServer, type RedisServer, startMariaDb, startRedis } from './servers.js';
+import { freePort, type MariaDbServer, type RedisServer, startServers } from './servers.js';
 
 const FALLBACK_TIMEOUT_MS = 5000;
-// Generous for a loaded 2-core machine: a request that waited for a hung provider without
-// a deadline would take as long as the provider (60 s here).
-const MARGIN_MS = 2000;
+// On top of the time the same request takes without a fallback: a request that waited for a
+// hung provider without a deadline would take as long as the provider (60 s here).
+const MARGIN_MS = 1000;
 const IP = { 'x-forwarded-for': '81.2.69.192' };
 const UNKNOWN_WIFI = { wifiAccessPoints: [{ macAddress: 'aabbccddee01' }, { macAddress: 'aabbccddee02' }] };
 
@@ -38,7 +38,7 @@ before(async () => {
   // Accepts the connection and resets it without an answer.
   dropping = createServer((req) => req.socket.destroy());
   const [hungPort, droppingPort, refusedPort] = await Promise.all([listen(hung), listen(dropping), freePort()]);
-  [mysql, redis] = await Promise.all([startMariaDb(), startRedis({ appendonly: false })]);
+  [mysql, redis] = await startServers({ appendonly: false });
   ichnos = await Ichnos.create({ mysqlUrl: mysql.url, redisUrl: redis.url, name: 'faults_fallback' });
   const provider = (name: string, port: number) => [
     'keys', 'add', `${name}-key`, '--allow-fallback', '--fallback-name', name,
@@ -87,7 +87,11 @@ test('hung, refusing and dropping providers: answers within the timeout, failure
   const results = await Promise.all(requests);
   const by = (key: string) => results.filter((r) => r.key === key);
   for (const r of results) assert.ok(r.status === 200 || r.status === 404, `${r.key}: ${r.status}`);
-  for (const r of results) assert.ok(r.ms < FALLBACK_TIMEOUT_MS + MARGIN_MS, `${r.key} answered in ${r.ms} ms`);
+  // The fallback may add its timeout to what a request costs anyway on this machine right now,
+  // measured by the same requests with a key that has no fallback.
+  const slowest = (key: string) => Math.max(...by(key).map((r) => r.ms));
+  const limit = FALLBACK_TIMEOUT_MS + MARGIN_MS + slowest('plain-key');
+  for (const r of results) assert.ok(r.ms < limit, `${r.key} answered in ${r.ms} ms (limit ${limit} ms)`);
   for (const key of ['hung-key', 'refused-key', 'dropping-key']) {
     assert.deepEqual(
       by(key).map((r) => r.status),
@@ -104,7 +108,6 @@ test('hung, refusing and dropping providers: answers within the timeout, failure
     dropping: fallbackCount(metrics, 'dropping', 'error'),
   };
   assert.deepEqual(counted, { hung: 8, refused: 8, dropping: 8 });
-  const slowest = (key: string) => Math.max(...by(key).map((r) => r.ms));
   console.log(
     `fallback down: ${results.length} locate requests, 5xx 0; slowest answer hung ${slowest('hung-key')} ms (timeout ${FALLBACK_TIMEOUT_MS} ms), ` +
       `refused ${slowest('refused-key')} ms, dropping ${slowest('dropping-key')} ms, no fallback ${slowest('plain-key')} ms; ` +

@@ -15,7 +15,7 @@ import { createServices, StartupError } from '../../src/services.js';
 import { seedMac } from '../helpers/seed.js';
 import { Ichnos } from './ichnos.js';
 import { Load, postJson, statusCounts } from './load.js';
-import { freePort, type MariaDbServer, type RedisServer, startMariaDb, startRedis } from './servers.js';
+import { freePort, type MariaDbServer, type RedisServer, startServers } from './servers.js';
 
 const IP = { 'x-forwarded-for': '81.2.69.192' };
 const BERLIN = { lat: 52.5164, lon: 13.3775 };
@@ -26,7 +26,7 @@ let redis: RedisServer;
 let ichnos: Ichnos;
 
 before(async () => {
-  [mysql, redis] = await Promise.all([startMariaDb(), startRedis({ appendonly: true, args: ['--appendfsync', 'everysec'] })]);
+  [mysql, redis] = await startServers({ appendonly: true, args: ['--appendfsync', 'everysec'] });
   ichnos = await Ichnos.create({ mysqlUrl: mysql.url, redisUrl: redis.url, name: 'faults_redis' });
   await ichnos.run(['keys', 'add', 'faults-key']);
   const pool = createPool(ichnos.env.ICHNOS_DB_URL, 1);
@@ -125,11 +125,13 @@ test('Redis stopped under load: locate answers, submit 503, nothing answered 200
   const queuedAnyway = refused.filter((mac) => stored.has(mac));
   console.log(
     `Redis down: ${submitted.length} submissions, ${accepted.length} answered 200, ${refused.length} answered 503; ` +
-      `stations after drain ${stored.size}, lost ${lost.length}, 503 yet stored ${queuedAnyway.length}`,
+      `stations after drain ${stored.size}, lost ${lost.length}, 503 yet queued (reply lost) ${queuedAnyway.length}`,
   );
   assert.deepEqual(lost, [], 'every submission answered 200 is a station');
-  assert.deepEqual(queuedAnyway, [], 'a 503 submission was not queued');
-  assert.equal(stored.size, accepted.length);
+  // A 503 can still have been queued: Redis ran the push and went down before its reply came
+  // back (or the reply came after the request gave up). The client retries; a duplicate
+  // observation is harmless, a lost one is not. Nothing else may be stored.
+  assert.equal(stored.size, accepted.length + queuedAnyway.length);
 });
 
 test('a worker whose Redis goes away while it starts stops with the start-up help, not a stack trace', async () => {

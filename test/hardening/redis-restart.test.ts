@@ -13,7 +13,7 @@ import { createRedis } from '../../src/redis/client.js';
 import { RedisKeys } from '../../src/redis/keys.js';
 import { Ichnos } from './ichnos.js';
 import { postJson } from './load.js';
-import { type MariaDbServer, type RedisServer, startMariaDb, startRedis } from './servers.js';
+import { type MariaDbServer, type RedisServer, startServers } from './servers.js';
 
 /** The redis-server arguments of the deploy guide (deploy/docker-compose.yml), asserted to persist. */
 function deployRedisArgs(): string[] {
@@ -33,7 +33,7 @@ let redis: RedisServer;
 let ichnos: Ichnos;
 
 before(async () => {
-  [mysql, redis] = await Promise.all([startMariaDb(), startRedis({ appendonly: true, args: deployRedisArgs() })]);
+  [mysql, redis] = await startServers({ appendonly: true, args: deployRedisArgs() });
   ichnos = await Ichnos.create({ mysqlUrl: mysql.url, redisUrl: redis.url, name: NAME });
   await ichnos.startWeb();
 });

@@ -2,7 +2,7 @@
 // its own loopback port, so a test can stop, kill and restart them without touching the shared
 // servers on 3306/6379. stop()/start() and kill()/start() keep the data directory.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -33,6 +33,23 @@ export function firstExisting(paths: readonly string[]): string {
   return found;
 }
 
+/** The server process ended while starting (e.g. its port was taken meanwhile). */
+export class ExitedAtStart extends Error {}
+
+/**
+ * Start a server on a free port, trying another port when it exits at start: freePort() closes
+ * the port before the server binds it, so a concurrent test elsewhere on the machine can take it.
+ */
+async function onFreePort<T>(start: (port: number) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(await freePort());
+    } catch (err) {
+      if (!(err instanceof ExitedAtStart) || attempt >= 3) throw err;
+    }
+  }
+}
+
 /** One server child process that can be started again with the same arguments. */
 export class ServerProcess {
   private child: ChildProcess | null = null;
@@ -61,6 +78,9 @@ export class ServerProcess {
     const out = openSync(join(this.dir, `${this.name}.out`), 'a');
     const child = spawn(this.command, this.args, { stdio: ['ignore', out, out] });
     closeSync(out);
+    // A server left running by a failed test must not keep the test process alive: it is
+    // killed on exit (below) instead.
+    child.unref();
     this.child = child;
     live.add(child);
     let gone = false;
@@ -74,8 +94,9 @@ export class ServerProcess {
     });
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
-      if (gone) throw new Error(`${this.name} exited at start:\n${this.logTail()}`);
-      if (await this.ready().catch(() => false)) return;
+      if (gone) throw new ExitedAtStart(`${this.name} exited at start:\n${this.logTail()}`);
+      // ready() checks the server is this one: another on the same port would answer too.
+      if ((await this.ready().catch(() => false)) && !gone) return;
       await sleep(100);
     }
     child.kill('SIGKILL');
@@ -146,42 +167,48 @@ export async function startMariaDb(): Promise<MariaDbServer> {
     );
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
-    throw new Error(`${install} failed: ${(err as Error).message}`);
+    const e = err as Error & { stdout?: string; stderr?: string };
+    throw new Error(`${install} failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
   }
-  const port = await freePort();
   const mariadbd = firstExisting(['/usr/sbin/mariadbd', '/usr/sbin/mysqld', '/usr/local/bin/mariadbd']);
-  const args = [
-    '--no-defaults',
-    `--datadir=${datadir}`,
-    `--port=${port}`,
-    `--socket=${join(dir, 'mysqld.sock')}`,
-    '--bind-address=127.0.0.1',
-    `--pid-file=${join(dir, 'mysqld.pid')}`,
-    `--log-error=${join(dir, 'error.log')}`,
-    '--skip-name-resolve',
-    '--innodb-buffer-pool-size=32M',
-    '--innodb-log-file-size=16M',
-    '--innodb-flush-log-at-trx-commit=2',
-    '--max-connections=200',
-    ...user,
-  ];
-  const url = `mysql://root@127.0.0.1:${port}`;
-  const ready = async () => {
-    const conn = await mysql.createConnection({ uri: url, connectTimeout: 1000 });
-    try {
-      await conn.query('SELECT 1');
-      return true;
-    } finally {
-      await conn.end().catch(() => {});
-    }
-  };
-  const proc = new ServerProcess('mariadb', dir, mariadbd, args, ready, join(dir, 'error.log'));
-  try {
+  const launch = async (port: number) => {
+    const args = [
+      '--no-defaults',
+      `--datadir=${datadir}`,
+      `--port=${port}`,
+      `--socket=${join(dir, 'mysqld.sock')}`,
+      '--bind-address=127.0.0.1',
+      `--pid-file=${join(dir, 'mysqld.pid')}`,
+      `--log-error=${join(dir, 'error.log')}`,
+      '--skip-name-resolve',
+      '--innodb-buffer-pool-size=32M',
+      '--innodb-log-file-size=16M',
+      '--innodb-flush-log-at-trx-commit=2',
+      '--max-connections=200',
+      ...user,
+    ];
+    const url = `mysql://root@127.0.0.1:${port}`;
+    const ready = async () => {
+      const conn = await mysql.createConnection({ uri: url, connectTimeout: 1000 });
+      try {
+        const [rows] = await conn.query<mysql.RowDataPacket[]>('SELECT @@datadir AS d');
+        return String(rows[0].d).replace(/\/$/, '') === datadir;
+      } finally {
+        await conn.end().catch(() => {});
+      }
+    };
+    const proc = new ServerProcess('mariadb', dir, mariadbd, args, ready, join(dir, 'error.log'));
     await proc.start();
+    return { url, port, proc };
+  };
+  let started: { url: string; port: number; proc: ServerProcess };
+  try {
+    started = await onFreePort(launch);
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
+  const { url, port, proc } = started;
   return {
     url,
     port,
@@ -207,8 +234,11 @@ export interface RedisOptions {
   args?: readonly string[];
 }
 
-/** PING over a raw socket: true on +PONG (a server still loading its AOF answers -LOADING). */
-function redisPing(port: number): Promise<boolean> {
+/**
+ * CONFIG GET dir over a raw socket: true when the server answering is the one in `dir` (a
+ * server still loading its AOF answers -LOADING).
+ */
+function redisIsReady(port: number, dir: string): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ host: '127.0.0.1', port });
     let reply = '';
@@ -218,10 +248,11 @@ function redisPing(port: number): Promise<boolean> {
     };
     socket.setTimeout(1000, () => done(false));
     socket.on('error', () => done(false));
-    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on('connect', () => socket.write('CONFIG GET dir\r\n'));
     socket.on('data', (chunk) => {
       reply += chunk.toString('utf8');
-      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
+      if (reply.startsWith('-')) done(false);
+      else if (reply.includes(dir)) done(true);
     });
   });
 }
@@ -229,26 +260,30 @@ function redisPing(port: number): Promise<boolean> {
 /** A fresh redis-server in a temp dir: no RDB snapshots; AOF on or off. */
 export async function startRedis(opts: RedisOptions): Promise<RedisServer> {
   const dir = await mkdtemp(join(tmpdir(), 'ichnos-redis-'));
-  mkdirSync(dir, { recursive: true });
-  const port = await freePort();
   const redisServer = firstExisting(['/usr/bin/redis-server', '/usr/local/bin/redis-server']);
-  const args = [
-    '--port', String(port),
-    '--bind', '127.0.0.1',
-    '--dir', dir,
-    '--save', '',
-    '--appendonly', opts.appendonly ? 'yes' : 'no',
-    '--daemonize', 'no',
-    '--logfile', join(dir, 'redis.log'),
-    ...(opts.args ?? []),
-  ];
-  const proc = new ServerProcess('redis', dir, redisServer, args, () => redisPing(port), join(dir, 'redis.log'));
-  try {
+  const launch = async (port: number) => {
+    const args = [
+      '--port', String(port),
+      '--bind', '127.0.0.1',
+      '--dir', dir,
+      '--save', '',
+      '--appendonly', opts.appendonly ? 'yes' : 'no',
+      '--daemonize', 'no',
+      '--logfile', join(dir, 'redis.log'),
+      ...(opts.args ?? []),
+    ];
+    const proc = new ServerProcess('redis', dir, redisServer, args, () => redisIsReady(port, dir), join(dir, 'redis.log'));
     await proc.start();
+    return { port, proc };
+  };
+  let started: { port: number; proc: ServerProcess };
+  try {
+    started = await onFreePort(launch);
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
+  const { port, proc } = started;
   return {
     url: `redis://127.0.0.1:${port}/0`,
     port,
@@ -258,4 +293,13 @@ export async function startRedis(opts: RedisOptions): Promise<RedisServer> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Both servers, or neither: one that started is closed when the other fails. */
+export async function startServers(redis: RedisOptions): Promise<[MariaDbServer, RedisServer]> {
+  const [m, r] = await Promise.allSettled([startMariaDb(), startRedis(redis)]);
+  if (m.status === 'fulfilled' && r.status === 'fulfilled') return [m.value, r.value];
+  if (m.status === 'fulfilled') await m.value.close();
+  if (r.status === 'fulfilled') await r.value.close();
+  throw m.status === 'rejected' ? m.reason : (r as PromiseRejectedResult).reason;
 }

@@ -13,7 +13,7 @@ import { createRedis } from '../../src/redis/client.js';
 import { RedisKeys } from '../../src/redis/keys.js';
 import { Ichnos } from './ichnos.js';
 import { postJson } from './load.js';
-import { type MariaDbServer, type RedisServer, startMariaDb, startRedis } from './servers.js';
+import { type MariaDbServer, type RedisServer, startServers } from './servers.js';
 
 const SITES = 300;
 const APS_PER_SITE = 5;
@@ -25,7 +25,7 @@ let redis: RedisServer;
 const harnesses: Ichnos[] = [];
 
 before(async () => {
-  [mysql, redis] = await Promise.all([startMariaDb(), startRedis({ appendonly: false })]);
+  [mysql, redis] = await startServers({ appendonly: false });
 });
 
 after(async () => {
