@@ -69,7 +69,8 @@ export async function resolveExport(targets: readonly ExportTarget[], target: st
 }
 
 export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
+  // A no-break space: "131 B" must not wrap in a narrow table cell.
+  if (n < 1024) return `${n}\u00a0B`;
   const units = ['KiB', 'MiB', 'GiB', 'TiB'];
   let v = n / 1024;
   let i = 0;
@@ -77,7 +78,7 @@ export function formatBytes(n: number): string {
     v /= 1024;
     i++;
   }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+  return `${v.toFixed(v < 10 ? 1 : 0)}\u00a0${units[i]}`;
 }
 
 const LICENCE = html`<h2>Licence</h2>
