@@ -32,9 +32,11 @@ function sendJson(ctx: Context, body: unknown, cacheControl: string): void {
 export function mapRoutes(router: Router, services: Services): void {
   // The grid changes when the worker runs (every few seconds at most); a minute is fresh enough.
   const tiles = new TtlCache<GridTile>(60_000, 2000);
+  // COUNT(*) reads the whole table (a fraction of a second at a million cells): once a minute.
+  const summaries = new TtlCache<{ cells: number; modified: string | null }>(60_000, 1);
 
   router.register('/map', ['GET', 'HEAD'], async (ctx) => {
-    const summary = await gridSummary(services.db.read);
+    const summary = await summaries.get('all', () => gridSummary(services.db.read));
     const caption = summary.cells === 0
       ? html`No coverage yet: squares appear here once contributors have submitted observations with a GPS position and the worker has processed them.`
       : html`${new Intl.NumberFormat('en-US').format(summary.cells)} grid cells of about 100 m have seen a submission with a GPS position (last on ${summary.modified}).`;
