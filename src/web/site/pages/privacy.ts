@@ -54,7 +54,8 @@ no request bodies.</td><td data-label="Kept">as the operator's log rotation keep
 <h2 id="locate">Looking up a position</h2>
 <p>A lookup's position is computed and answered; neither it nor your IP address is stored. If the API key's settings
 allow it, the stations in a lookup that was answered from known stations are fed back, with the answered position,
-as an anonymous observation (this is how stations keep moving with reality). If the operator configured an external
+as an observation tagged with the API key (not your IP address) and kept like a submission, raw archive included;
+this is how stations keep up with reality. If the operator configured an external
 fallback provider for a key, lookups Ichnos cannot answer itself are forwarded to that provider, and its answers are
 cached for a short time.</p>
 
