@@ -36,6 +36,8 @@ export interface Config {
   submitBacklogLimit: number;
   /** Over the limit: 'reject' answers every submission 503, 'sample' queues a share limit/backlog of them and answers the rest 503. */
   submitBacklogPolicy: SubmitBacklogPolicy;
+  /** Port on which `ichnos worker` serves its own /metrics; undefined ⇒ none. */
+  workerMetricsPort: number | undefined;
   /** Directory of the daily public cell export (listed on /downloads); undefined ⇒ off. */
   exportDir: string | undefined;
   /** Where accepted report batches are archived for `ichnos replay` (src/pipeline/archive/). */
@@ -155,6 +157,7 @@ export function loadConfig(env: Env = process.env): Config {
     submitBacklogLimit: int(env, 'ICHNOS_SUBMIT_BACKLOG_LIMIT', 2_000_000, 0, 2 ** 31),
     submitBacklogPolicy: policy,
     exportDir: exportDir === 'off' ? undefined : exportDir,
+    workerMetricsPort: env.ICHNOS_WORKER_METRICS_PORT ? int(env, 'ICHNOS_WORKER_METRICS_PORT', 0, 1, 65535) : undefined,
     archive: archiveConfig(env),
     archiveRetentionDays: int(env, 'ICHNOS_ARCHIVE_RETENTION_DAYS', 0, 0, 36500),
   };

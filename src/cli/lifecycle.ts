@@ -38,6 +38,41 @@ export async function startWeb(services: Services, port: number): Promise<Runnin
   };
 }
 
+/**
+ * A worker's own /metrics (pipeline throughput and failures live in the worker process; the web
+ * processes only read the queue gauges from Redis). Nothing else is served.
+ */
+export async function startMetricsServer(services: Services, port: number): Promise<Running & { server: Server }> {
+  const { registry } = services.metrics;
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      return;
+    }
+    registry.metrics().then(
+      (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(req.method === 'HEAD' ? undefined : text),
+      (err: Error) => {
+        services.log.warn({ err: err.message }, 'worker metrics failed');
+        res.writeHead(500, { 'content-type': 'text/plain' }).end('metrics failed\n');
+      },
+    );
+  });
+  server.listen(port, services.config.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const address = server.address();
+  services.log.info({ port: typeof address === 'object' && address ? address.port : port }, 'worker metrics listening');
+  return {
+    server,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 /** Resolve once SIGTERM or SIGINT arrives. */
 export function untilSignal(): Promise<string> {
   return new Promise((resolve) => {
