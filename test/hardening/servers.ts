@@ -133,6 +133,8 @@ export class ServerProcess {
   private async signal(sig: NodeJS.Signals): Promise<void> {
     const child = this.child;
     if (!child) return;
+    // Referenced again while we wait: an unreferenced child would let the process exit first.
+    child.ref();
     child.kill(sig);
     await this.exited;
   }
