@@ -71,6 +71,9 @@ export function redactUrl(url: string): string {
  */
 export const LOOKUP_DEADLINE_MS = 1000;
 
+/** Site pages (map tiles, statistics) may read more; they still answer 503 rather than hang. */
+export const PAGE_DEADLINE_MS = 5000;
+
 export class DeadlineError extends Error {
   constructor(ms: number) {
     super(`no answer from MySQL within ${ms} ms`);

@@ -160,6 +160,7 @@ test('MySQL frozen (SIGSTOP) under locate load: answers keep coming, from GeoIP,
     { name: 'region', send: () => postJson(`${ichnos.url}/v1/country?key=faults-key`, WIFI, IP, 10_000) },
     { name: 'new-key', send: () => locate({}, IP, `fresh-${Math.random().toString(36).slice(2, 10)}`) },
   ]);
+  let page: Promise<{ status: number; ms: number }> = Promise.resolve({ status: -1, ms: 0 });
   load.start();
   try {
     await sleep(1000);
@@ -168,6 +169,12 @@ test('MySQL frozen (SIGSTOP) under locate load: answers keep coming, from GeoIP,
     mysql.process.pause();
     await sleep(200);
     load.phase = 'down';
+    // A site page that reads MySQL (a map tile, not cached yet) answers 503 after its 5 s deadline.
+    const pageStarted = Date.now();
+    page = fetch(`${ichnos.url}/map/grid/5/17/10.json`, { signal: AbortSignal.timeout(10_000) }).then(
+      (r) => ({ status: r.status, ms: Date.now() - pageStarted }),
+      () => ({ status: 0, ms: Date.now() - pageStarted }),
+    );
     await sleep(5000);
     // Requests judged as 'down' must have ended (they wait 1 s at most) before MySQL thaws.
     load.phase = 'thawing';
@@ -185,7 +192,9 @@ test('MySQL frozen (SIGSTOP) under locate load: answers keep coming, from GeoIP,
   const failed = all.filter((o) => o.status >= 500 || o.status === 0);
   const down = load.of('down');
   const slowest = Math.max(...down.map((o) => o.ms));
-  console.log(`MySQL frozen: ${down.length} requests during the freeze (slowest ${slowest} ms), ${all.length} in all, statuses ${JSON.stringify(statusCounts(all))}`);
+  const tile = await page;
+  console.log(`MySQL frozen: ${down.length} requests during the freeze (slowest ${slowest} ms), ${all.length} in all, statuses ${JSON.stringify(statusCounts(all))}; a map tile answered ${tile.status} in ${tile.ms} ms`);
+  assert.equal(tile.status, 503, 'a page reading a frozen MySQL answers 503, not never');
   assert.deepEqual(failed.slice(0, 3), [], `unanswered or 5xx: ${failed.length}`);
   for (const probe of ['ip', 'wifi', 'cell', 'region', 'new-key']) assert.ok(load.of('down', probe).length > 0, probe);
   for (const o of load.of(undefined, 'ip')) assert.deepEqual([o.status, o.body], [200, ipAnswer]);

@@ -1,8 +1,10 @@
 // The numbers behind /stats: daily series from the stat table (written hourly by the stats stage,
 // src/pipeline/jobs/stats.ts) aligned on one list of days, and the per-region station counts of
 // region_stat. Each function answers the JSON of one /stats/*.json endpoint.
+
 import { readStatSeries } from '../../db/coverage.js';
-import { readRegionStats, REGION_STAT_COLUMNS, type RegionCounts } from '../../db/stats.js';
+import { PAGE_DEADLINE_MS, withDeadline } from '../../db/pool.js';
+import { REGION_STAT_COLUMNS, type RegionCounts, readRegionStats } from '../../db/stats.js';
 import { countryName } from '../../geo/countries.js';
 import { regionStatKey, sumCounts } from '../../pipeline/jobs/stats.js';
 import type { Services } from '../../services.js';
@@ -60,7 +62,7 @@ export function clampDays(raw: unknown): number {
 
 async function namedSeries(services: Services, names: Readonly<Record<string, string>>, days: number, now: Date): Promise<Series> {
   const from = new Date(now.getTime() - (days - 1) * DAY_MS);
-  const byKey = await readStatSeries(services.db.read, Object.values(names), from);
+  const byKey = await withDeadline(readStatSeries(services.db.read, Object.values(names), from), PAGE_DEADLINE_MS);
   return alignSeries(new Map(Object.entries(names).map(([name, key]) => [name, byKey.get(key) ?? new Map()])));
 }
 
@@ -83,7 +85,7 @@ export interface RegionRow extends RegionCounts {
 
 /** /stats/regions.json: region_stat, most stations first. */
 export async function regionRows(services: Services): Promise<RegionRow[]> {
-  const stats = await readRegionStats(services.db.read);
+  const stats = await withDeadline(readRegionStats(services.db.read), PAGE_DEADLINE_MS);
   const rows = [...stats].map(([code, c]) => ({
     code,
     name: countryName(code) ?? code,

@@ -1,5 +1,6 @@
 // The home page's headline numbers, read from the statistics tables the pipeline's stats stage
 // writes (stat, region_stat), cached briefly in-process: the tables change once an hour at most.
+import { PAGE_DEADLINE_MS, withDeadline } from '../../db/pool.js';
 import { readLatestStats, readStats, sumRegionStats } from '../../db/stats.js';
 import type { Services } from '../../services.js';
 
@@ -21,11 +22,14 @@ export async function readTotals(services: Pick<Services, 'db'>, now: Date): Pro
   const db = services.db.read;
   const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
   const todayKey = today.toISOString().slice(0, 10);
-  const [latest, regions, ...observed] = await Promise.all([
-    readLatestStats(db, ['unique_wifi', 'unique_blue', 'unique_cell']),
-    sumRegionStats(db),
-    ...['wifi_observations', 'blue_observations', 'cell_observations'].map((key) => readStats(db, key, today)),
-  ]);
+  const [latest, regions, ...observed] = await withDeadline(
+    Promise.all([
+      readLatestStats(db, ['unique_wifi', 'unique_blue', 'unique_cell']),
+      sumRegionStats(db),
+      ...['wifi_observations', 'blue_observations', 'cell_observations'].map((key) => readStats(db, key, today)),
+    ]),
+    PAGE_DEADLINE_MS,
+  );
   const value = (key: string) => latest.get(key)?.value ?? 0;
   const days = [...latest.values()].map((v) => v.day).sort();
   return {

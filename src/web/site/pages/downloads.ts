@@ -2,11 +2,13 @@
 // ICHNOS_EXPORT_DIR directory ("public") and every local export_config target — listed with
 // sizes, dates and licence, and the files themselves under /downloads/<target>/<file>.
 // Only names the export itself produces are served, from a known directory, regular files only.
+
 import { createReadStream } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type Router from '@koa/router';
 import { cellExportTargets } from '../../../db/cells-bulk.js';
+import { PAGE_DEADLINE_MS, withDeadline } from '../../../db/pool.js';
 import { exportDirectory, listCellExports } from '../../../pipeline/jobs/export.js';
 import type { Services } from '../../../services.js';
 import { html, type SafeHtml } from '../html.js';
@@ -34,7 +36,7 @@ export interface ExportFile {
 /** Where exports are written: ICHNOS_EXPORT_DIR first, then export_config's local directories. */
 export async function exportTargets(services: Services): Promise<ExportTarget[]> {
   const targets: ExportTarget[] = services.config.exportDir ? [{ name: 'public', dir: services.config.exportDir }] : [];
-  for (const t of await cellExportTargets(services.db.read)) {
+  for (const t of await withDeadline(cellExportTargets(services.db.read), PAGE_DEADLINE_MS)) {
     const dir = exportDirectory(t.url);
     if (!dir.includes('://') && !targets.some((o) => o.name === t.name)) targets.push({ name: t.name, dir });
   }

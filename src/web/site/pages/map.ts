@@ -2,15 +2,17 @@
 // the shipped country outline (/map/outline.json) and, on top, the coverage grid as canvas tiles
 // (/map/grid/{z}/{x}/{y}.json: datamap cells merged into squares of about 4 px at that zoom).
 // No tile server and no CDN: everything the page loads comes from this process.
+
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { type GridCount, gridSummary, readGrid } from '../../../db/coverage.js';
-import type { Services } from '../../../services.js';
+import { PAGE_DEADLINE_MS, withDeadline } from '../../../db/pool.js';
 import { tileGridBox, validTile } from '../../../geo/tiles.js';
+import type { Services } from '../../../services.js';
 import { html } from '../html.js';
 import { assetUrl } from '../layout.js';
-import { sendPage } from '../page.js';
 import { outline } from '../outline.js';
+import { sendPage } from '../page.js';
 import { TtlCache } from '../ttl-cache.js';
 
 export const GRID_TILE_CACHE_CONTROL = 'public, max-age=300';
@@ -36,7 +38,7 @@ export function mapRoutes(router: Router, services: Services): void {
   const summaries = new TtlCache<{ cells: number; modified: string | null }>(60_000, 1);
 
   router.register('/map', ['GET', 'HEAD'], async (ctx) => {
-    const summary = await summaries.get('all', () => gridSummary(services.db.read));
+    const summary = await summaries.get('all', () => withDeadline(gridSummary(services.db.read), PAGE_DEADLINE_MS));
     const caption = summary.cells === 0
       ? html`No coverage yet: squares appear here once contributors have submitted observations with a GPS position and the worker has processed them.`
       : html`${new Intl.NumberFormat('en-US').format(summary.cells)} grid cells of about 100 m have seen a submission with a GPS position (last on ${summary.modified}).`;
@@ -77,7 +79,7 @@ export function mapRoutes(router: Router, services: Services): void {
     if (!validTile(z, x, y)) return next();
     const tile = await tiles.get(`${z}/${x}/${y}`, async () => {
       const box = tileGridBox(z, x, y);
-      return { z, step: box.step, cells: await readGrid(services.db.read, box, box.step) };
+      return { z, step: box.step, cells: await withDeadline(readGrid(services.db.read, box, box.step), PAGE_DEADLINE_MS) };
     });
     sendJson(ctx, tile, GRID_TILE_CACHE_CONTROL);
   });
