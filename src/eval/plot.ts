@@ -9,9 +9,9 @@ export interface Series {
   dashed?: boolean;
 }
 
-const W = 760;
+const W = 900;
 const H = 440;
-const M = { left: 60, right: 190, top: 40, bottom: 50 };
+const M = { left: 60, right: 300, top: 40, bottom: 50 };
 const X_MIN = 1;
 const X_MAX = 10_000;
 

@@ -35,7 +35,7 @@ export interface WalkOptions {
   window: number;
 }
 
-export const DEFAULT_WALKS: WalkOptions = { walkers: 40, distance: 3500, window: 6 * 3600 };
+export const DEFAULT_WALKS: WalkOptions = { walkers: 80, distance: 3500, window: 6 * 3600 };
 
 // 2D normal error with σ per axis has its 68 % radius at σ·√(2·ln(1/0.32)) = 1.51σ.
 export const SIGMA_PER_ACCURACY = 1 / Math.sqrt(2 * Math.log(1 / 0.32));
