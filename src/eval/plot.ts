@@ -22,6 +22,7 @@ const py = (share: number): number => H - M.bottom - share * (H - M.top - M.bott
 export function cdfSvg(title: string, series: readonly Series[]): string {
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
+  parts.push(`<title>${esc(title)}</title>`);
   parts.push(`<rect width="${W}" height="${H}" fill="white"/>`);
   parts.push(`<text x="${M.left}" y="22" font-size="15" font-weight="bold">${esc(title)}</text>`);
   for (let e = 0; e <= 4; e++) {
