@@ -75,9 +75,18 @@ function simulationSummary(o: SimOptions, run: SimRun) {
 async function withTarget<T>(url: string | undefined, key: string, fn: (t: Target) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const target = url ? await remoteTarget(config, url, key) : await scratchTarget({ ...config, logLevel: 'warn' });
+  // Ctrl-C during a run still drops the scratch database and Redis keys.
+  const interrupted = () => {
+    log('interrupted; cleaning up');
+    target.close().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     return await fn(target);
   } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
     await target.close();
   }
 }
