@@ -3,11 +3,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
-import type { RedisClient } from '../src/redis/client.js';
 import { ROOT } from './scratch.js';
 
 export interface Server {
@@ -16,6 +15,12 @@ export interface Server {
   pid: number;
   stop(): Promise<void>;
 }
+
+const children = new Set<ChildProcess>();
+// A crashed or interrupted bench must not leave its servers running.
+process.on('exit', () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+});
 
 export async function freePort(): Promise<number> {
   const srv = createServer();
@@ -43,6 +48,7 @@ async function waitReady(url: string, child: ChildProcess, what: string): Promis
 }
 
 function stopper(child: ChildProcess): () => Promise<void> {
+  children.add(child);
   return async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = once(child, 'exit');
@@ -61,8 +67,9 @@ export async function startBaseline(name: 'bare' | 'koa-echo'): Promise<Server> 
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
+  const stop = stopper(child);
   await waitReady(`${url}/`, child, name);
-  return { name, url, pid: child.pid ?? 0, stop: stopper(child) };
+  return { name, url, pid: child.pid ?? 0, stop };
 }
 
 /** `bin/ichnos serve` with the scratch env; extra node flags (e.g. --cpu-prof) when profiling. */
@@ -74,8 +81,9 @@ export async function startIchnos(env: Record<string, string>, nodeFlags: string
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
+  const stop = stopper(child);
   await waitReady(`${url}/__lbheartbeat__`, child, 'ichnos serve');
-  return { name: 'ichnos', url, pid: child.pid ?? 0, stop: stopper(child) };
+  return { name: 'ichnos', url, pid: child.pid ?? 0, stop };
 }
 
 export interface RequestSpec {
@@ -156,28 +164,43 @@ export function rssSampler(pid: number): { stop(): number[] } {
 /**
  * Redis commands per request: `count` requests sent one at a time while MONITOR watches; only
  * commands naming the scratch prefix count (the Redis server is shared). Outside timed runs.
+ * MONITOR is read on a plain socket: its lines are simple text, and ioredis' monitor mode
+ * crashed on the busy shared server ("Command queue state error").
  */
 export async function redisCommandsPerRequest(
-  redis: RedisClient,
+  redisUrl: string,
   prefix: string,
   url: string,
   pool: readonly RequestSpec[],
   count = 100,
 ): Promise<Record<string, number>> {
-  const monitor = await redis.monitor();
+  const u = new URL(redisUrl);
+  const socket = connect(Number(u.port || 6379), u.hostname);
+  socket.on('error', () => {});
+  await once(socket, 'connect');
   const seen = new Map<string, number>();
-  monitor.on('monitor', (_time: string, args: string[]) => {
-    if (!args.some((a) => a.includes(prefix))) return;
-    const cmd = args[0].toLowerCase();
-    seen.set(cmd, (seen.get(cmd) ?? 0) + 1);
+  let pending = '';
+  socket.on('data', (d: Buffer) => {
+    pending += d.toString('latin1');
+    const lines = pending.split('\r\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.includes(prefix)) continue;
+      // +1700000000.123456 [0 127.0.0.1:5555] "incrby" "key" …
+      const cmd = /\] "([^"]+)"/.exec(line)?.[1]?.toLowerCase();
+      if (cmd) seen.set(cmd, (seen.get(cmd) ?? 0) + 1);
+    }
   });
+  socket.write('MONITOR\r\n');
+  await sleep(100);
   for (let i = 0; i < count; i++) {
     const spec = pool[i % pool.length];
     const res = await fetch(url + spec.path, { method: spec.method, headers: spec.headers, body: spec.body });
     await res.arrayBuffer();
   }
+  // batched writes (usage counts) go out within 100 ms
   await sleep(300);
-  monitor.disconnect();
+  socket.destroy();
   const out: Record<string, number> = {};
   let total = 0;
   for (const [cmd, n] of seen) {

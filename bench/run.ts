@@ -45,6 +45,7 @@ const { values, positionals } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     client: { type: 'string', default: 'wrk' },
     'drain-stations': { type: 'string', default: '200000' },
+    'node-flags': { type: 'string', default: '' },
   },
 });
 const unknown = positionals.filter((p) => !ALL.includes(p));
@@ -55,7 +56,10 @@ if (unknown.length) {
 const selected = new Set(positionals.length ? positionals : ALL);
 const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
-const profFlags = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', join(ROOT, 'bench/results/prof')] : [];
+const profFlags = [
+  ...(values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', join(ROOT, 'bench/results/prof')] : []),
+  ...(values['node-flags'] ? values['node-flags'].split(' ') : []),
+];
 const useWrk = values.client === 'wrk' && haveWrk();
 if (values.client === 'wrk' && !useWrk) console.error('[bench] wrk unavailable: using autocannon, whose own CPU cost caps every figure');
 const load = useWrk ? loadWrk : loadAutocannon;
@@ -69,12 +73,14 @@ async function cleanup(): Promise<void> {
   await Promise.all(servers.map((s) => s.stop().catch(() => {})));
   await scratch.drop().catch((err: unknown) => log(`cleanup failed: ${(err as Error).message}`));
 }
-process.on('SIGINT', () => {
-  if (stopping) return;
-  stopping = true;
-  log('interrupted: dropping the scratch database');
-  cleanup().finally(() => process.exit(130));
-});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping the servers, dropping the scratch database`);
+    cleanup().finally(() => process.exit(130));
+  });
+}
 
 const rows: Row[] = [];
 const extra: Record<string, unknown> = { client: useWrk ? 'wrk -t1' : 'autocannon' };
@@ -167,7 +173,7 @@ async function runHttp(scenarios: HttpScenario[], apiKey: string): Promise<Row[]
   const redisPerRequest: Record<string, Record<string, number>> = {};
   for (const s of scenarios) {
     await measure(s.name, ichnos.url, pools.get(s.name) ?? [], s.connections, 2, s.locate);
-    redisPerRequest[s.name] = await redisCommandsPerRequest(scratch.redis, scratch.name, ichnos.url, pools.get(s.name) ?? []);
+    redisPerRequest[s.name] = await redisCommandsPerRequest(scratch.config.redisUrl, scratch.name, ichnos.url, pools.get(s.name) ?? []);
     if (s.name === 'geosubmit') await deleteKeys(scratch.redis, incoming);
   }
   extra.redisCommandsPerRequest = redisPerRequest;

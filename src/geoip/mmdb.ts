@@ -248,7 +248,8 @@ export class MmdbFile {
   }
 
   private read(length: number, position: number): Buffer {
-    const buf = Buffer.allocUnsafe(length);
+    // allocUnsafeSlow: a pooled slice would keep its whole 8 KB pool slab alive while cached
+    const buf = Buffer.allocUnsafeSlow(length);
     const n = readSync(this.fd, buf, 0, length, position);
     this.reads++;
     if (n < length) buf.fill(0, n);
