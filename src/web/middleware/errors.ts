@@ -5,7 +5,7 @@ import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { DeadlineError } from '../../db/pool.js';
 import { ApiError, serviceUnavailable } from '../errors.js';
-import { lingerAfterAnswer } from '../linger.js';
+import { afterEarlyAnswer } from '../linger.js';
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'PROTOCOL_CONNECTION_LOST']);
 
@@ -24,11 +24,8 @@ export function errorHandler(log: Logger): Middleware {
     try {
       await next();
     } catch (err) {
-      // A body left half-read (an error found before its end): answer, then close (linger.ts).
-      if (!ctx.req.complete) {
-        ctx.set('Connection', 'close');
-        lingerAfterAnswer(ctx.req);
-      }
+      // A body left half-read (an error found before its end): drop the rest (linger.ts).
+      if (!ctx.req.complete && afterEarlyAnswer(ctx.req)) ctx.set('Connection', 'close');
       if (err instanceof ApiError) {
         ctx.status = err.status;
         ctx.type = 'application/json';
