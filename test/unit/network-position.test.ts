@@ -5,6 +5,7 @@ import { distance } from '../../src/geo/distance.js';
 import {
   clusterNetworks,
   completeLinkage,
+  contradicted,
   locateNetworks,
   type NetworkMatch,
   observationFactor,
@@ -280,5 +281,33 @@ describe('speed (runs per request)', () => {
       const ms = (performance.now() - t0) / runs;
       console.log(`locateNetworks(${n} WiFi): ${ms.toFixed(4)} ms per call`);
     }
+  });
+});
+
+describe('strongly heard networks the others contradict (Ichnos, WiFi)', () => {
+  const aps = () => [at(0, 0, { signal: -70, key: 'a' }), at(40, 0, { signal: -72, key: 'b' }), at(0, 40, { signal: -68, key: 'c' }), at(30, 30, { signal: -80, key: 'd' })];
+
+  test('a network heard at ≥ −60 dBm but > 150 m from where the others put the phone is left out', () => {
+    const hotspot = at(700, 0, { signal: -55, key: 'hot' });
+    assert.deepEqual([...contradicted([...aps(), hotspot], 'wifi')].map((m) => m.key), ['hot']);
+    const [r] = locateNetworks([...aps(), hotspot], 'wifi');
+    assert.deepEqual(r.usedNetworks.map((u) => u.key).sort(), ['a', 'b', 'c', 'd']);
+    assert.ok(distance(r.lat, r.lon, LAT, LON) < 50);
+  });
+
+  test('weaker networks, nearby ones, two-network clusters and Bluetooth are never contradicted', () => {
+    assert.equal(contradicted([...aps(), at(700, 0, { signal: -85 })], 'wifi').size, 0);
+    assert.equal(contradicted([...aps(), at(200, 0, { signal: -70 })], 'wifi').size, 0);
+    assert.equal(contradicted([at(0, 0, { signal: -50 }), at(400, 0, { signal: -50 })], 'wifi').size, 0);
+    assert.equal(contradicted([at(0, 0), at(10, 0), at(60, 0, { signal: -40 })], 'blue').size, 0);
+  });
+
+  test('once it is out, the clusters are formed again without it', () => {
+    // With the hotspot 900 m north, complete linkage (1 km) cannot keep the APs 150 m south in
+    // its cluster; without it they all form one.
+    const south = [at(-150, 0, { signal: -85, key: 's1' }), at(-160, 10, { signal: -86, key: 's2' })];
+    const hotspot = at(900, 0, { signal: -50, key: 'hot' });
+    const [r] = locateNetworks([...aps(), ...south, hotspot], 'wifi');
+    assert.deepEqual(r.usedNetworks.map((u) => u.key).sort(), ['a', 'b', 'c', 'd', 's1', 's2']);
   });
 });
