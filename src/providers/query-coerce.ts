@@ -3,41 +3,9 @@
 // dotted path); values are not range-checked here — that is stage 2 (query.ts), which drops
 // entries instead of failing. Total on any JSON value: no recursion into client data, no throw.
 
-/** Type errors keyed by dotted path ("wifiAccessPoints.0.macAddress"; "" for the body itself). */
-export class Issues {
-  readonly errors: Record<string, string> = {};
-  private count = 0;
+import { field, Issues, isRecord, join } from '../domain/issues.js';
 
-  /** Enough to tell a client what is wrong: a hostile 100 000-entry body is not listed whole. */
-  static readonly MAX = 20;
-
-  add(path: string, message: string): void {
-    if (this.count >= Issues.MAX) return;
-    if (!Object.hasOwn(this.errors, path)) this.count += 1;
-    this.errors[path] = message;
-  }
-
-  get any(): boolean {
-    return this.count > 0;
-  }
-
-  get full(): boolean {
-    return this.count >= Issues.MAX;
-  }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Own properties only: a JSON key such as "constructor" or "__proto__" must not reach the prototype. */
-function field(obj: Record<string, unknown>, key: string): unknown {
-  return Object.hasOwn(obj, key) ? obj[key] : undefined;
-}
-
-function join(path: string, key: string | number): string {
-  return path === '' ? String(key) : `${path}.${key}`;
-}
+export { Issues };
 
 /** A short, non-recursive rendering of a bad value (String() of a deep array would recurse). */
 function describe(v: unknown): string {

@@ -1,46 +1,12 @@
 // Type coercion for the submit APIs, after the reference's colander types (api.md §5.1, §3.1):
 // a value of the wrong type is an issue that fails the whole batch; an absent value is simply
 // left out. Every function here is total on any JSON value (no recursion, no throw).
+
+import { field, type Issues, isRecord, join } from '../../domain/issues.js';
 import { parseRadio, type RadioName } from '../../domain/radio.js';
 import type { StationSource } from '../../domain/station.js';
 
-/** Type errors keyed by dotted path ("items.3.wifiAccessPoints.0.macAddress"), as `details.validation`. */
-export class Issues {
-  readonly errors: Record<string, string> = {};
-  private count = 0;
-
-  /** Enough to tell a client what is wrong; a huge bad batch need not be listed whole. */
-  static readonly MAX = 20;
-
-  /** An issue at `path` (plus `key`, joined only now: the happy path builds no path strings). */
-  add(path: string, message: string, key?: string): void {
-    if (key !== undefined) path = join(path, key);
-    if (this.count >= Issues.MAX) return;
-    if (!Object.hasOwn(this.errors, path)) this.count += 1;
-    this.errors[path] = message;
-  }
-
-  get any(): boolean {
-    return this.count > 0;
-  }
-
-  get full(): boolean {
-    return this.count >= Issues.MAX;
-  }
-}
-
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** An own property only: a JSON key like "constructor" must not reach Object.prototype. */
-export function field(obj: Record<string, unknown>, key: string): unknown {
-  return Object.hasOwn(obj, key) ? obj[key] : undefined;
-}
-
-export function join(path: string, key: string | number): string {
-  return path === '' ? String(key) : `${path}.${key}`;
-}
+export { field, Issues, isRecord, join } from '../../domain/issues.js';
 
 /** A short rendering of a bad value for a message (never the whole of a big array). */
 export function describe(v: unknown): string {
