@@ -4,9 +4,8 @@
 // the ack after the upsert needs no batch id.
 import { upsertDatamap } from '../../db/stats.js';
 import { DATAMAP } from '../queue-names.js';
-import { ReliableQueues } from '../queues.js';
 import type { PipelineOptions, Stage } from '../stages.js';
-import { type QueueItem, leased, reportDead, retryLater } from './station-queue.js';
+import { drainQueue, type QueueItem } from './station-queue.js';
 
 export interface GridCell {
   lat: number;
@@ -32,27 +31,11 @@ export function datamapStage(opts: PipelineOptions, batchSize = 5000): Stage {
     intervalMs: opts.stationIntervalMs,
     queues: [DATAMAP],
     async run(services, now, signal) {
-      const queues = new ReliableQueues(services.redis, services.redisKeys);
-      const started = Date.now();
-      let processed = 0;
-      while (Date.now() - started < opts.budgetMs && !signal?.aborted) {
-        const { batch, deadLettered } = await queues.take(DATAMAP, {
-          max: batchSize,
-          leaseMs: opts.leaseMs,
-          maxAttempts: opts.maxAttempts,
-        });
-        if (deadLettered) reportDead(services, name, deadLettered);
-        if (!batch) break;
-        const result = await leased(queues, batch, opts.leaseMs, () => upsertDatamap(services.db.write, gridCells(batch.items), now));
-        if (result !== true) {
-          await retryLater(services, queues, batch, name, opts, result.error);
-          break;
-        }
-        await queues.ack(batch);
-        processed += batch.items.length;
-        services.metrics.stageItems.inc({ stage: name }, batch.items.length);
-      }
-      return processed;
+      // The grid cells are stamped with the run's time, not each batch's.
+      return drainQueue(services, { name, queue: DATAMAP, opts, signal, max: batchSize }, async (batch) => {
+        await upsertDatamap(services.db.write, gridCells(batch.items), now);
+        return undefined;
+      }, now);
     },
   };
 }

@@ -10,10 +10,10 @@ import { isValidMcc, mccRegions } from '../../geo/mcc.js';
 import type { Services } from '../../services.js';
 import { archiveBatch } from '../archive/write.js';
 import { DATAMAP, INCOMING, macShard, type StationKind, stationQueue } from '../queue-names.js';
-import { type AckOutputs, type Batch, ReliableQueues } from '../queues.js';
+import type { AckOutputs, Batch } from '../queues.js';
 import type { PipelineOptions, Stage, StageRegistry } from '../stages.js';
 import { type RegionLookup, type SplitReport, splitReport } from '../station/observation.js';
-import { leased, reportDead, retryLater, queueItem } from './station-queue.js';
+import { drainQueue, queueItem } from './station-queue.js';
 
 export type Splitter = (queued: QueuedReport, services: Services, now: Date) => SplitReport;
 
@@ -169,33 +169,11 @@ export function incomingStage(registry: StageRegistry, opts: PipelineOptions, sp
     intervalMs: opts.incomingIntervalMs,
     queues: [INCOMING],
     async run(services, now, signal) {
-      const queues = new ReliableQueues(services.redis, services.redisKeys);
-      const started = Date.now();
-      let processed = 0;
-      while (Date.now() - started < opts.budgetMs && !signal?.aborted) {
-        const { batch, deadLettered } = await queues.take(INCOMING, {
-          max: opts.incomingBatch,
-          leaseMs: opts.leaseMs,
-          maxAttempts: opts.maxAttempts,
-        });
-        if (deadLettered) reportDead(services, name, deadLettered);
-        if (!batch) break;
-        const at = new Date(now.getTime() + (Date.now() - started));
-        let ack: AckOutputs = {};
-        const result = await leased(queues, batch, opts.leaseMs, async () => {
-          await archive(services, batch, at);
-          const outputs = splitBatch(batch.items, (q) => splitter(q, services, at), at.getTime(), registry.has('datamap'));
-          ack = await processBatch(services, batch, outputs, at);
-        });
-        if (result !== true) {
-          await retryLater(services, queues, batch, name, opts, result.error);
-          break;
-        }
-        await queues.ack(batch, ack);
-        processed += batch.items.length;
-        services.metrics.stageItems.inc({ stage: name }, batch.items.length);
-      }
-      return processed;
+      return drainQueue(services, { name, queue: INCOMING, opts, signal, max: opts.incomingBatch }, async (batch, at) => {
+        await archive(services, batch, at);
+        const outputs = splitBatch(batch.items, (q) => splitter(q, services, at), at.getTime(), registry.has('datamap'));
+        return processBatch(services, batch, outputs, at);
+      }, now);
     },
   };
 }

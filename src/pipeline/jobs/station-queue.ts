@@ -6,8 +6,8 @@
 // timeout to keep in step with the first; BullMQ concurrency 1 per shard queue would need a
 // BullMQ queue and a worker per shard in every process.
 import type { Services } from '../../services.js';
-import { type StationKind, STATION_SHARDS, stationQueue } from '../queue-names.js';
-import { type Batch, ReliableQueues, retryDelayMs } from '../queues.js';
+import { STATION_SHARDS, type StationKind, stationQueue } from '../queue-names.js';
+import { type AckOutputs, type Batch, ReliableQueues, retryDelayMs } from '../queues.js';
 import type { PipelineOptions, Stage, StageRegistry } from '../stages.js';
 
 /** Items the incoming stage queues (observations, grid cells) carry their enqueue time (`q`, Unix ms) for the age metric. */
@@ -41,34 +41,66 @@ function stationShardStage<K extends StationKind>(
     async run(services, now, signal) {
       const handler = registry.stationHandler(kind);
       if (!handler) return 0;
-      const queues = new ReliableQueues(services.redis, services.redisKeys);
-      const started = Date.now();
-      let processed = 0;
-      while (Date.now() - started < opts.budgetMs && !signal?.aborted) {
-        const { batch, deadLettered } = await queues.take(queue, {
-          max: opts.stationBatch,
-          leaseMs: opts.leaseMs,
-          exclusive: true,
-          maxAttempts: opts.maxAttempts,
-        });
-        if (deadLettered) reportDead(services, name, deadLettered);
-        if (!batch) break;
-        const at = new Date(now.getTime() + (Date.now() - started));
-        const result = await leased(queues, batch, opts.leaseMs, async () => {
-          const observations = batch.items.map((item) => (JSON.parse(item) as QueueItem<never>).o);
-          await handler(services, batch.id, observations, at);
-        });
-        if (result !== true) {
-          await retryLater(services, queues, batch, name, opts, result.error);
-          break;
-        }
-        await queues.ack(batch);
-        processed += batch.items.length;
-        services.metrics.stageItems.inc({ stage: name }, batch.items.length);
-      }
-      return processed;
+      return drainQueue(services, { name, queue, opts, signal, exclusive: true, max: opts.stationBatch }, async (batch, at) => {
+        const observations = batch.items.map((item) => (JSON.parse(item) as QueueItem<never>).o);
+        await handler(services, batch.id, observations, at);
+        return undefined;
+      }, now);
     },
   };
+}
+
+export interface DrainTarget {
+  /** Stage name (metrics, logs). */
+  name: string;
+  queue: string;
+  opts: PipelineOptions;
+  signal?: AbortSignal;
+  /** Batch size. */
+  max: number;
+  /** One batch of the queue in flight at a time (station shards). */
+  exclusive?: boolean;
+}
+
+/**
+ * The loop every queue-draining stage runs within its time budget: take a batch (reporting one
+ * moved to the dead list), process it under a kept-alive lease, ack it with what `work` returns
+ * (outputs published atomically with the removal), or give it back for a later retry and stop.
+ * `at` is the stage's `now` advanced by the time spent so far. Returns the items processed.
+ */
+export async function drainQueue(
+  services: Services,
+  target: DrainTarget,
+  work: (batch: Batch, at: Date) => Promise<AckOutputs | undefined>,
+  now: Date = new Date(),
+): Promise<number> {
+  const { name, queue, opts, signal } = target;
+  const queues = new ReliableQueues(services.redis, services.redisKeys);
+  const started = Date.now();
+  let processed = 0;
+  while (Date.now() - started < opts.budgetMs && !signal?.aborted) {
+    const { batch, deadLettered } = await queues.take(queue, {
+      max: target.max,
+      leaseMs: opts.leaseMs,
+      exclusive: target.exclusive,
+      maxAttempts: opts.maxAttempts,
+    });
+    if (deadLettered) reportDead(services, name, deadLettered);
+    if (!batch) break;
+    const at = new Date(now.getTime() + (Date.now() - started));
+    let outputs: AckOutputs | undefined;
+    const result = await leased(queues, batch, opts.leaseMs, async () => {
+      outputs = await work(batch, at);
+    });
+    if (result !== true) {
+      await retryLater(services, queues, batch, name, opts, result.error);
+      break;
+    }
+    await queues.ack(batch, outputs);
+    processed += batch.items.length;
+    services.metrics.stageItems.inc({ stage: name }, batch.items.length);
+  }
+  return processed;
 }
 
 /** Run `work` while keeping the batch's lease alive; resolves true, or the error it threw. */

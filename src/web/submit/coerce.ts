@@ -2,7 +2,7 @@
 // a value of the wrong type is an issue that fails the whole batch; an absent value is simply
 // left out. Every function here is total on any JSON value (no recursion, no throw).
 
-import { field, type Issues, isRecord, join } from '../../domain/issues.js';
+import { field, type Issues, isRecord } from '../../domain/issues.js';
 import { parseRadio, type RadioName } from '../../domain/radio.js';
 import type { StationSource } from '../../domain/station.js';
 
