@@ -15,7 +15,7 @@ export async function startWeb(services: Services, port: number): Promise<Runnin
   // (30 s by default, which would let a short deadline run on far past its end).
   const server = createServer(
     { requestTimeout: requestTimeoutMs, headersTimeout: headersTimeoutMs, connectionsCheckingInterval: Math.min(1000, headersTimeoutMs) },
-    app.callback(),
+    app.listener,
   );
   server.listen(port, services.config.host);
   await new Promise<void>((resolve, reject) => {

@@ -1,4 +1,6 @@
-// Composes the Koa application from the services.
+// Composes the web application from the services: the locate and region APIs on plain
+// node:http (fast-api.ts), everything else through Koa.
+import type { RequestListener } from 'node:http';
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { Services } from '../services.js';
@@ -6,13 +8,19 @@ import { errorHandler } from './middleware/errors.js';
 import { observe } from './middleware/observe.js';
 import { securityHeaders } from './middleware/security.js';
 import { createSearcher } from '../providers/searcher.js';
-import { locateRoutes } from './routes/locate.js';
+import { fastApi } from './fast-api.js';
+import { locateHandlers } from './routes/locate.js';
 import { monitorRoutes } from './routes/monitor.js';
 import { submitRoutes } from './routes/submit.js';
 import { siteRoutes } from './site/routes.js';
 import { usageCounter } from './usage.js';
 
-export type IchnosApp = Koa & { closeSources(): Promise<void> };
+export interface IchnosApp {
+  /** The request listener of the web server. */
+  listener: RequestListener;
+  /** Flush batched usage counts and close the fallback client. */
+  closeSources(): Promise<void>;
+}
 
 export function createApp(services: Services): IchnosApp {
   const app = new Koa({ proxy: services.config.trustProxy });
@@ -21,7 +29,6 @@ export function createApp(services: Services): IchnosApp {
   const searcher = createSearcher(services);
   // One usage counter for all routes: its batched counts are flushed once, on close.
   const usage = usageCounter(services);
-  locateRoutes(router, services, searcher, usage);
   submitRoutes(router, services, usage);
   siteRoutes(router, services);
 
@@ -38,9 +45,14 @@ export function createApp(services: Services): IchnosApp {
   });
   // Koa logs errors it sees; ours are handled above, so keep its default handler quiet.
   app.silent = true;
-  return Object.assign(app, {
+  const fast = fastApi(locateHandlers(services, searcher, usage), services.metrics, services.log);
+  const koa = app.callback();
+  return {
+    listener: (req, res) => {
+      if (!fast(req, res)) void koa(req, res);
+    },
     closeSources: async () => {
       await Promise.all([searcher.close(), usage.close()]);
     },
-  });
+  };
 }

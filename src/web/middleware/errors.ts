@@ -1,6 +1,5 @@
-// Thrown errors become responses here, once: ApiError ⇒ its envelope; anything else a client
-// can cause (Koa/http-errors with a 4xx status) ⇒ that status; MySQL out of reach ⇒ 503; the
-// rest is logged and 500.
+// Thrown errors become responses here, once (errorAnswer), for Koa routes and the plain API
+// listener alike.
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { DeadlineError } from '../../db/pool.js';
@@ -19,6 +18,38 @@ export function isBackendUnavailable(err: unknown): boolean {
   return e?.fatal === true || (typeof e?.code === 'string' && CONNECTION_CODES.has(e.code)) || e?.message === 'Queue limit reached.';
 }
 
+/** A thrown error as the response it becomes: status, content type, body and extra headers. */
+export interface ErrorAnswer {
+  status: number;
+  type: 'application/json' | 'text/plain';
+  body: string | object;
+  headers?: Record<string, string>;
+}
+
+/**
+ * ApiError ⇒ its envelope; anything else a client can cause (Koa/http-errors with a 4xx status)
+ * ⇒ that status; MySQL out of reach ⇒ 503; the rest is logged and 500. Used by the Koa
+ * middleware below and by the plain node:http API listener (../fast-api.ts).
+ */
+export function errorAnswer(err: unknown, log: Logger, path: string): ErrorAnswer {
+  if (err instanceof ApiError) {
+    const answer: ErrorAnswer = { status: err.status, type: 'application/json', body: err.body() };
+    if (err.headers) answer.headers = err.headers;
+    return answer;
+  }
+  const status = (err as { status?: number }).status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return { status, type: 'text/plain', body: (err as Error).message };
+  }
+  if (isBackendUnavailable(err)) {
+    // Pages that need MySQL while it is away (locate and submit never get here for that).
+    log.warn({ err: (err as Error).message, path }, 'backend unavailable');
+    return { status: 503, type: 'application/json', body: serviceUnavailable().body() };
+  }
+  log.error({ err }, 'unhandled error');
+  return { status: 500, type: 'application/json', body: new ApiError(500, 'global', 'internalError', 'Internal Server Error').body() };
+}
+
 export function errorHandler(log: Logger): Middleware {
   return async (ctx, next) => {
     try {
@@ -26,33 +57,11 @@ export function errorHandler(log: Logger): Middleware {
     } catch (err) {
       // A body left half-read (an error found before its end): drop the rest (linger.ts).
       if (!ctx.req.complete && afterEarlyAnswer(ctx.req)) ctx.set('Connection', 'close');
-      if (err instanceof ApiError) {
-        ctx.status = err.status;
-        ctx.type = 'application/json';
-        ctx.body = err.body();
-        for (const [name, value] of Object.entries(err.headers ?? {})) ctx.set(name, value);
-        return;
-      }
-      const status = (err as { status?: number }).status;
-      if (typeof status === 'number' && status >= 400 && status < 500) {
-        ctx.status = status;
-        ctx.type = 'text/plain';
-        ctx.body = (err as Error).message;
-        return;
-      }
-      if (isBackendUnavailable(err)) {
-        // Pages that need MySQL while it is away (locate and submit never get here for that).
-        log.warn({ err: (err as Error).message, path: ctx.path }, 'backend unavailable');
-        const unavailable = serviceUnavailable();
-        ctx.status = 503;
-        ctx.type = 'application/json';
-        ctx.body = unavailable.body();
-        return;
-      }
-      log.error({ err }, 'unhandled error');
-      ctx.status = 500;
-      ctx.type = 'application/json';
-      ctx.body = new ApiError(500, 'global', 'internalError', 'Internal Server Error').body();
+      const answer = errorAnswer(err, log, ctx.path);
+      ctx.status = answer.status;
+      ctx.type = answer.type;
+      ctx.body = answer.body;
+      for (const [name, value] of Object.entries(answer.headers ?? {})) ctx.set(name, value);
     }
   };
 }

@@ -1,9 +1,8 @@
 // Shared plumbing of the API routes: methods (GET, HEAD, POST; OPTIONS for CORS preflight),
-// CORS headers, body reading.
+// CORS headers. (/v1/geolocate and /v1/country are served without Koa: ../fast-api.ts.)
 import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import type { Services } from '../../services.js';
-import { parseJsonBody, readRawBody } from '../body.js';
 import { clientIp } from '../client-ip.js';
 import { apiCors } from '../middleware/cors.js';
 
@@ -17,13 +16,6 @@ export function apiRoute(router: Router, path: string, handler: Middleware): voi
       ctx.body = '';
     },
   ]);
-}
-
-/** The request's JSON body; `undefined` when it is empty (or the method has none). */
-export async function readJson(ctx: Context, services: Services, maxBytes = services.config.maxBodyBytes): Promise<unknown> {
-  if (ctx.method === 'GET' || ctx.method === 'HEAD') return undefined;
-  const raw = await readRawBody(ctx.req, { maxBytes });
-  return parseJsonBody(raw, ctx.get('content-type') || undefined);
 }
 
 export function requestIp(ctx: Context, services: Services): string | null {

@@ -1,54 +1,74 @@
 // /v1/geolocate and /v1/country (api.md §3, §4): key → usage → body → search → answer.
-import type Router from '@koa/router';
+// Plain functions of the Node request, without Koa: these two APIs are served by the node:http
+// listener in ../fast-api.ts, where the framework's own cost was half of an IP-only locate
+// (bench/README). Errors are thrown as ApiError and become responses there.
+import type { IncomingMessage } from 'node:http';
 import type { Services } from '../../services.js';
 import { resolveKey } from '../api-key.js';
+import { parseJsonBody, readRawBody } from '../body.js';
+import { clientIp } from '../client-ip.js';
 import { dailyLimitExceeded, notFound, parseError, secondsUntilUtcMidnight } from '../errors.js';
-import { type UsageCounter, usageCounter } from '../usage.js';
-import { apiRoute, readJson, requestIp } from './api.js';
+import type { UsageCounter } from '../usage.js';
 import { consentOf } from './submit.js';
-import { type Searcher, createSearcher } from '../../providers/searcher.js';
+import type { Searcher } from '../../providers/searcher.js';
 
-export function locateRoutes(
-  router: Router,
-  services: Services,
-  searcher: Searcher = createSearcher(services),
-  usage: UsageCounter = usageCounter(services),
-): void {
+/** What a locate or region handler reads of a request. */
+export interface ApiCall {
+  req: IncomingMessage;
+  /** The `key` query parameter: its first value, undefined when absent. */
+  key: string | undefined;
+}
 
-  apiRoute(router, '/v1/geolocate', async (ctx) => {
-    const key = await resolveKey(services, ctx.query.key, 'locate');
-    if (!key) throw new Error('unreachable: locate keys are required');
-    const ip = requestIp(ctx, services);
-    if (await usage.count(key.validKey, key.maxreq, 'v1.geolocate', 'locate', ip)) {
-      throw dailyLimitExceeded(secondsUntilUtcMidnight(new Date()));
-    }
-    const body = await readJson(ctx, services, Math.min(services.config.maxLocateBodyBytes, services.config.maxBodyBytes));
-    const parsed = searcher.parse(body ?? {});
-    if (!parsed.ok) throw parseError({ validation: parsed.validation });
-    const consent = consentOf(ctx.get('x-ichnaea-contribute-opt-in') || undefined);
-    const answer = await searcher.locate(parsed.query, ip, key, { consent });
-    services.metrics.answers.inc({ api: 'locate', source: answer?.answeredBy ?? 'none', fallback: answer?.fallback ?? '' });
-    if (!answer) throw notFound();
-    const body2: Record<string, unknown> = {
-      location: { lat: answer.lat, lng: answer.lon },
-      accuracy: answer.accuracy,
-    };
-    if (answer.fallback) body2.fallback = answer.fallback;
-    ctx.body = body2;
-  });
+export type ApiHandler = (call: ApiCall) => Promise<Record<string, unknown>>;
 
-  apiRoute(router, '/v1/country', async (ctx) => {
-    const key = await resolveKey(services, ctx.query.key, 'region');
-    if (!key) throw new Error('unreachable: region keys are required');
-    const ip = requestIp(ctx, services);
-    const body = await readJson(ctx, services, Math.min(services.config.maxLocateBodyBytes, services.config.maxBodyBytes));
-    const parsed = searcher.parse(body ?? {});
-    if (!parsed.ok) throw parseError({ validation: parsed.validation });
-    const answer = await searcher.region(parsed.query, ip, key);
-    services.metrics.answers.inc({ api: 'region', source: answer?.source ?? 'none', fallback: answer?.fallback ?? '' });
-    if (!answer) throw notFound();
-    const out: Record<string, unknown> = { country_code: answer.code, country_name: answer.name };
-    if (answer.fallback) out.fallback = answer.fallback;
-    ctx.body = out;
-  });
+export interface LocateHandlers {
+  geolocate: ApiHandler;
+  country: ApiHandler;
+}
+
+/** The request's JSON body; `undefined` when it is empty (or the method has none). */
+async function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  if (req.method === 'GET' || req.method === 'HEAD') return undefined;
+  const raw = await readRawBody(req, { maxBytes });
+  return parseJsonBody(raw, req.headers['content-type']);
+}
+
+export function locateHandlers(services: Services, searcher: Searcher, usage: UsageCounter): LocateHandlers {
+  const { config, metrics } = services;
+  const maxBytes = Math.min(config.maxLocateBodyBytes, config.maxBodyBytes);
+
+  return {
+    async geolocate({ req, key: rawKey }) {
+      const key = await resolveKey(services, rawKey, 'locate');
+      if (!key) throw new Error('unreachable: locate keys are required');
+      const ip = clientIp(req, config.trustProxy);
+      if (await usage.count(key.validKey, key.maxreq, 'v1.geolocate', 'locate', ip)) {
+        throw dailyLimitExceeded(secondsUntilUtcMidnight(new Date()));
+      }
+      const parsed = searcher.parse((await readJson(req, maxBytes)) ?? {});
+      if (!parsed.ok) throw parseError({ validation: parsed.validation });
+      const optIn = req.headers['x-ichnaea-contribute-opt-in'];
+      const consent = consentOf(Array.isArray(optIn) ? optIn[0] : optIn);
+      const answer = await searcher.locate(parsed.query, ip, key, { consent });
+      metrics.answers.inc({ api: 'locate', source: answer?.answeredBy ?? 'none', fallback: answer?.fallback ?? '' });
+      if (!answer) throw notFound();
+      const body: Record<string, unknown> = { location: { lat: answer.lat, lng: answer.lon }, accuracy: answer.accuracy };
+      if (answer.fallback) body.fallback = answer.fallback;
+      return body;
+    },
+
+    async country({ req, key: rawKey }) {
+      const key = await resolveKey(services, rawKey, 'region');
+      if (!key) throw new Error('unreachable: region keys are required');
+      const ip = clientIp(req, config.trustProxy);
+      const parsed = searcher.parse((await readJson(req, maxBytes)) ?? {});
+      if (!parsed.ok) throw parseError({ validation: parsed.validation });
+      const answer = await searcher.region(parsed.query, ip, key);
+      metrics.answers.inc({ api: 'region', source: answer?.source ?? 'none', fallback: answer?.fallback ?? '' });
+      if (!answer) throw notFound();
+      const body: Record<string, unknown> = { country_code: answer.code, country_name: answer.name };
+      if (answer.fallback) body.fallback = answer.fallback;
+      return body;
+    },
+  };
 }
