@@ -1,10 +1,21 @@
 # Ichnos container: `ichnos start` (migrate, web and worker) by default.
 # Build (from the repository root): docker build -t ichnos --build-arg COMMIT=$(git rev-parse HEAD) .
 # deploy/docker-compose.yml builds it with the root as context.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY bin ./bin
+COPY scripts/build.mjs ./scripts/build.mjs
+COPY src ./src
+# src/ → dist/ (plain JavaScript and the site's assets) and dist/.build-stamp.
+RUN npm run build
+
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-# Production dependencies only: tsx runs the TypeScript sources, no compile step.
+# Production dependencies only: the image runs the compiled dist/.
 RUN npm ci --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim AS runtime
@@ -14,9 +25,10 @@ ENV NODE_ENV=production \
     ICHNOS_PORT=8000
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
-COPY package.json package-lock.json tsconfig.json ./
+COPY package.json package-lock.json ./
 COPY bin ./bin
-COPY src ./src
+# No src/ in the image: bin/ichnos runs dist/ as it is (bin/dist.mjs).
+COPY --from=build /app/dist ./dist
 COPY migrations ./migrations
 COPY data ./data
 # var/exports and var/archive exist in the image so volumes mounted there start owned by the node user.

@@ -13,6 +13,7 @@ import { observationWeight } from '../src/pipeline/station/weight.js';
 import { RedisKeys } from '../src/redis/keys.js';
 import type { RedisClient } from '../src/redis/client.js';
 import { drainMac, placeCentre, rng } from './data.js';
+import { ensureBuild } from './http.js';
 import { ROOT } from './scratch.js';
 
 export const DRAIN_STATIONS = 200_000;
@@ -81,6 +82,7 @@ export interface DrainResult {
 
 /** One `ichnos drain` child; the time is the child's whole life, start-up included. */
 export async function runDrain(env: Record<string, string>, dbUrl: string, queued: number, nodeFlags: string[] = []): Promise<DrainResult> {
+  ensureBuild();
   const t0 = performance.now();
   const child = spawn(process.execPath, [...nodeFlags, join(ROOT, 'bin/ichnos'), 'drain'], {
     cwd: ROOT,

@@ -1,6 +1,6 @@
 // HTTP side of the bench: the servers under test as child processes (so their RSS and CPU are
 // their own), autocannon runs with varied requests, RSS sampling, Redis command counting.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
@@ -72,8 +72,18 @@ export async function startBaseline(name: 'bare' | 'koa-echo'): Promise<Server> 
   return { name, url, pid: child.pid ?? 0, stop };
 }
 
-/** `bin/ichnos serve` with the scratch env; extra node flags (e.g. --cpu-prof) when profiling. */
+/**
+ * Compiles src/ to dist/ unless dist/ is already as new as src/ (scripts/build.mjs --if-stale),
+ * so the `bin/ichnos` children the bench measures run the production build, not tsx.
+ */
+export function ensureBuild(): void {
+  const res = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--if-stale'], { cwd: ROOT, stdio: 'inherit' });
+  if (res.status !== 0) throw new Error(`npm run build failed (exit ${res.status})`);
+}
+
+/** `bin/ichnos serve` (the dist/ build) with the scratch env; extra node flags (e.g. --cpu-prof) when profiling. */
 export async function startIchnos(env: Record<string, string>, nodeFlags: string[] = []): Promise<Server> {
+  ensureBuild();
   const port = await freePort();
   const child = spawn(process.execPath, [...nodeFlags, join(ROOT, 'bin/ichnos'), 'serve', '--port', String(port)], {
     cwd: ROOT,
