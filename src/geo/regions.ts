@@ -1,13 +1,16 @@
 // Offline coordinate → region (country) lookup over the reference's Natural Earth shapes
-// (data/regions.geojson.gz and its 0.5°-buffered twin), following ichnaea/geocode.py.
+// (data/regions.geojson.gz and its 0.5°-buffered twin), following ichnaea/geocode.py. The web
+// process reads them from data/regions.bin (the same shapes as flat arrays, region-shapes.ts).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzip } from 'node:zlib';
-import { promisify } from 'node:util';
 import { distance, haversine } from './distance.js';
+import { decodeShapes, type RegionGeoJson, type RegionShapes, type ShapeSet, shapesFromGeoJson } from './region-shapes.js';
+
+export type { RegionGeoJson } from './region-shapes.js';
 
 const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../data/', import.meta.url));
+export const SHAPES_FILE = 'regions.bin';
 const BAND = 0.1; // degrees of latitude per edge bucket inside one polygon
 const CELL = 1; // degrees per side of a cell of the global candidate grid
 const GRID_ROWS = 181; // buffered shapes reach lat −90.5; rows cover −90..91
@@ -16,75 +19,61 @@ const GRID_COLS = 361; // and lon ±180.5; columns cover −180..181
 // haversine value cannot win under Vincenty, so only the rest are measured precisely.
 const PREFILTER = 1.02;
 
-type Position = number[];
-type PolygonCoords = Position[][];
-interface Geometry {
-  type: 'Polygon' | 'MultiPolygon';
-  coordinates: PolygonCoords | PolygonCoords[];
-}
-interface Feature {
-  properties: { alpha2: string; radius?: number };
-  geometry: Geometry;
-}
-/** The subset of a GeoJSON FeatureCollection the region files use. */
-export interface RegionGeoJson {
-  features: Feature[];
-}
-
-/** One polygon (outer ring plus holes), its edges bucketed by latitude band for ray casting. */
+/**
+ * One polygon (outer ring plus holes) of a shape set, its edges bucketed by latitude band for ray
+ * casting. An edge is the index of its first vertex in the set's coords (the next vertex of the
+ * same ring ends it): 4 bytes per band entry, the coordinates stay shared.
+ */
 class Polygon {
   readonly minLon: number;
   readonly minLat: number;
   readonly maxLon: number;
   readonly maxLat: number;
   private readonly bands: number;
-  private readonly bandStart: Uint32Array; // CSR offsets into edges (in edge units)
-  private readonly edges: Float64Array; // x1, y1, x2, y2 per edge
+  private readonly bandStart: Uint32Array; // CSR offsets into edges
+  private readonly edges: Uint32Array; // first vertex of each edge, per band
+  private readonly coords: Float64Array; // the set's lon, lat per vertex
 
-  constructor(rings: PolygonCoords) {
+  constructor(set: ShapeSet, polygon: number) {
+    const c = set.coords;
+    this.coords = c;
+    const ringFrom = set.polygonRings[polygon];
+    const ringTo = set.polygonRings[polygon + 1];
     let [minLon, minLat, maxLon, maxLat] = [Infinity, Infinity, -Infinity, -Infinity];
-    for (const ring of rings) {
-      for (const [x, y] of ring) {
-        minLon = Math.min(minLon, x);
-        maxLon = Math.max(maxLon, x);
-        minLat = Math.min(minLat, y);
-        maxLat = Math.max(maxLat, y);
-      }
+    for (let v = set.ringVertices[ringFrom] * 2, end = set.ringVertices[ringTo] * 2; v < end; v += 2) {
+      minLon = Math.min(minLon, c[v]);
+      maxLon = Math.max(maxLon, c[v]);
+      minLat = Math.min(minLat, c[v + 1]);
+      maxLat = Math.max(maxLat, c[v + 1]);
     }
     [this.minLon, this.minLat, this.maxLon, this.maxLat] = [minLon, minLat, maxLon, maxLat];
     const bands = Math.max(1, Math.ceil((maxLat - minLat) / BAND));
     this.bands = bands;
+    // Edges of every ring: vertex v to v + 1, for v from the ring's first to its next-to-last.
+    const forEachEdge = (visit: (lo: number, hi: number, v: number) => void) => {
+      for (let r = ringFrom; r < ringTo; r++) {
+        for (let v = set.ringVertices[r], last = set.ringVertices[r + 1] - 1; v < last; v++) {
+          const y1 = c[v * 2 + 1];
+          const y2 = c[v * 2 + 3];
+          visit(this.band(Math.min(y1, y2)), this.band(Math.max(y1, y2)), v);
+        }
+      }
+    };
     const counts = new Uint32Array(bands + 1);
-    this.forEachEdge(rings, (lo, hi) => {
+    forEachEdge((lo, hi) => {
       for (let b = lo; b <= hi; b++) counts[b + 1]++;
     });
     for (let b = 0; b < bands; b++) counts[b + 1] += counts[b];
     this.bandStart = counts;
-    this.edges = new Float64Array(counts[bands] * 4);
+    this.edges = new Uint32Array(counts[bands]);
     const fill = counts.slice(0, bands);
-    this.forEachEdge(rings, (lo, hi, x1, y1, x2, y2) => {
-      for (let b = lo; b <= hi; b++) {
-        const at = fill[b]++ * 4;
-        [this.edges[at], this.edges[at + 1], this.edges[at + 2], this.edges[at + 3]] = [x1, y1, x2, y2];
-      }
+    forEachEdge((lo, hi, v) => {
+      for (let b = lo; b <= hi; b++) this.edges[fill[b]++] = v;
     });
   }
 
   private band(lat: number): number {
     return Math.min(this.bands - 1, Math.max(0, Math.floor((lat - this.minLat) / BAND)));
-  }
-
-  private forEachEdge(
-    rings: PolygonCoords,
-    visit: (lo: number, hi: number, x1: number, y1: number, x2: number, y2: number) => void,
-  ): void {
-    for (const ring of rings) {
-      for (let i = 1; i < ring.length; i++) {
-        const [x1, y1] = ring[i - 1];
-        const [x2, y2] = ring[i];
-        visit(this.band(Math.min(y1, y2)), this.band(Math.max(y1, y2)), x1, y1, x2, y2);
-      }
-    }
   }
 
   bboxContains(lat: number, lon: number): boolean {
@@ -96,11 +85,13 @@ class Polygon {
     if (!this.bboxContains(lat, lon)) return false;
     const b = this.band(lat);
     const e = this.edges;
+    const c = this.coords;
     let inside = false;
-    for (let i = this.bandStart[b] * 4, end = this.bandStart[b + 1] * 4; i < end; i += 4) {
-      const y1 = e[i + 1];
-      const y2 = e[i + 3];
-      if (y1 > lat !== y2 > lat && lon < ((e[i + 2] - e[i]) * (lat - y1)) / (y2 - y1) + e[i]) {
+    for (let i = this.bandStart[b], end = this.bandStart[b + 1]; i < end; i++) {
+      const v = e[i] * 2;
+      const y1 = c[v + 1];
+      const y2 = c[v + 3];
+      if (y1 > lat !== y2 > lat && lon < ((c[v + 2] - c[v]) * (lat - y1)) / (y2 - y1) + c[v]) {
         inside = !inside;
       }
     }
@@ -116,21 +107,18 @@ interface Region {
   vertices: Float64Array; // lon, lat of every precise boundary vertex (for tie-breaks)
 }
 
-function polygonsOf(geometry: Geometry): PolygonCoords[] {
-  if (geometry.type === 'Polygon') return [geometry.coordinates as PolygonCoords];
-  if (geometry.type === 'MultiPolygon') return geometry.coordinates as PolygonCoords[];
-  throw new Error(`unsupported geometry type ${String((geometry as { type: unknown }).type)}`);
+/** The polygons of region `i` in a shape set. */
+function polygons(set: ShapeSet, i: number): Polygon[] {
+  const out: Polygon[] = [];
+  for (let p = set.regionPolygons[i]; p < set.regionPolygons[i + 1]; p++) out.push(new Polygon(set, p));
+  return out;
 }
 
-function verticesOf(polygons: PolygonCoords[]): Float64Array {
-  const flat: number[] = [];
-  for (const rings of polygons) for (const ring of rings) for (const [x, y] of ring) flat.push(x, y);
-  return Float64Array.from(flat);
-}
-
-function featuresByCode(collection: RegionGeoJson): Map<string, Feature> {
-  if (!Array.isArray(collection?.features)) throw new Error('not a GeoJSON FeatureCollection');
-  return new Map(collection.features.map((f) => [f.properties.alpha2, f]));
+/** Every vertex of region `i`'s polygons: a view into the set's coords, not a copy. */
+function vertices(set: ShapeSet, i: number): Float64Array {
+  const from = set.ringVertices[set.polygonRings[set.regionPolygons[i]]];
+  const to = set.ringVertices[set.polygonRings[set.regionPolygons[i + 1]]];
+  return set.coords.subarray(from * 2, to * 2);
 }
 
 function gridCell(lat: number, lon: number): number {
@@ -162,53 +150,49 @@ export class RegionIndex {
       }
     });
     this.owner = Uint16Array.from(owners);
-    const cells: number[][] = Array.from({ length: GRID_ROWS * GRID_COLS }, () => []);
     // Like the reference's R-tree, each part of a multipolygon has its own box, so shapes split
-    // at ±180° do not span the whole globe.
-    this.polygons.forEach((p, id) => {
-      const r0 = clampRow(Math.floor((p.minLat + 90) / CELL));
-      const r1 = clampRow(Math.floor((p.maxLat + 90) / CELL));
-      const c0 = clampCol(Math.floor((p.minLon + 180) / CELL));
-      const c1 = clampCol(Math.floor((p.maxLon + 180) / CELL));
-      for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) cells[r * GRID_COLS + c].push(id);
+    // at ±180° do not span the whole globe. Two passes (count, then fill) over typed arrays: no
+    // array per grid cell.
+    const cellStart = new Uint32Array(GRID_ROWS * GRID_COLS + 1);
+    const eachCell = (visit: (cell: number, id: number) => void) => {
+      this.polygons.forEach((p, id) => {
+        const r0 = clampRow(Math.floor((p.minLat + 90) / CELL));
+        const r1 = clampRow(Math.floor((p.maxLat + 90) / CELL));
+        const c0 = clampCol(Math.floor((p.minLon + 180) / CELL));
+        const c1 = clampCol(Math.floor((p.maxLon + 180) / CELL));
+        for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) visit(r * GRID_COLS + c, id);
+      });
+    };
+    eachCell((cell) => cellStart[cell + 1]++);
+    for (let i = 1; i < cellStart.length; i++) cellStart[i] += cellStart[i - 1];
+    this.cellStart = cellStart;
+    this.cellPolygons = new Uint32Array(cellStart[cellStart.length - 1]);
+    const fill = cellStart.slice(0, -1);
+    eachCell((cell, id) => {
+      this.cellPolygons[fill[cell]++] = id;
     });
-    this.cellStart = new Uint32Array(cells.length + 1);
-    cells.forEach((ids, i) => {
-      this.cellStart[i + 1] = this.cellStart[i] + ids.length;
-    });
-    this.cellPolygons = Uint32Array.from(cells.flat());
   }
 
-  /** Reads data/regions.geojson.gz and data/regions_buffer.geojson.gz (once, at startup). */
+  /** Reads data/regions.bin (once, at startup): the shapes of the two GeoJSON files, flat. */
   static async load(dataDir: string = DEFAULT_DATA_DIR): Promise<RegionIndex> {
-    const read = async (name: string): Promise<RegionGeoJson> => {
-      const raw = await promisify(gunzip)(await readFile(join(dataDir, name)));
-      return JSON.parse(raw.toString('utf8')) as RegionGeoJson;
-    };
-    const [precise, buffered] = await Promise.all([
-      read('regions.geojson.gz'),
-      read('regions_buffer.geojson.gz'),
-    ]);
-    return RegionIndex.fromGeoJson(precise, buffered);
+    return RegionIndex.fromShapes(decodeShapes(await readFile(join(dataDir, SHAPES_FILE))));
   }
 
   /** Builds the index from parsed GeoJSON; a region needs both a precise and a buffered shape. */
   static fromGeoJson(precise: RegionGeoJson, buffered: RegionGeoJson): RegionIndex {
-    const exact = featuresByCode(precise);
-    const regions: Region[] = [];
-    for (const [code, buf] of featuresByCode(buffered)) {
-      const feature = exact.get(code);
-      if (!feature) continue;
-      const polygons = polygonsOf(feature.geometry);
-      regions.push({
+    return RegionIndex.fromShapes(shapesFromGeoJson(precise, buffered));
+  }
+
+  static fromShapes(shapes: RegionShapes): RegionIndex {
+    return new RegionIndex(
+      shapes.codes.map((code, i) => ({
         code,
-        radius: feature.properties.radius,
-        buffered: polygonsOf(buf.geometry).map((rings) => new Polygon(rings)),
-        precise: polygons.map((rings) => new Polygon(rings)),
-        vertices: verticesOf(polygons),
-      });
-    }
-    return new RegionIndex(regions);
+        radius: Number.isNaN(shapes.radius[i]) ? undefined : shapes.radius[i],
+        buffered: polygons(shapes.buffered, i),
+        precise: polygons(shapes.precise, i),
+        vertices: vertices(shapes.precise, i),
+      })),
+    );
   }
 
   codes(): string[] {
