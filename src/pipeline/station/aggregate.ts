@@ -66,9 +66,15 @@ export function aggregate(kind: StationKind, obs: readonly PositionedWeight[]): 
     lon += o.lon * w;
   }
   const mean = clampToBox(lat, lon, box);
+  // Field by field: `{ ...box, ...mean, radius }` (a spread followed by more properties) cost
+  // about 1 µs per spread on Node 20, the drain's largest CPU cost (bench: --cpu-prof of `ichnos drain`).
   return {
-    ...box,
-    ...mean,
+    minLat: box.minLat,
+    maxLat: box.maxLat,
+    minLon: box.minLon,
+    maxLon: box.maxLon,
+    lat: mean.lat,
+    lon: mean.lon,
     radius: circleRadius(mean.lat, mean.lon, box),
     samples: capSamples(obs.length),
     weight: capWeight(sum),
@@ -112,8 +118,12 @@ export function mergeIntoStation(station: StationPosition, batch: PositionSummar
   }
   const mean = clampToBox(lat, lon, box);
   return {
-    ...box,
-    ...mean,
+    minLat: box.minLat,
+    maxLat: box.maxLat,
+    minLon: box.minLon,
+    maxLon: box.maxLon,
+    lat: mean.lat,
+    lon: mean.lon,
     radius: circleRadius(mean.lat, mean.lon, box),
     samples: capSamples((station.samples ?? 0) + batch.samples),
     weight: capWeight(usableWeight(station.weight ?? 0) + batch.weight),

@@ -2,7 +2,7 @@
 // machine"; the reference's StationState.transition) and the record each transition writes.
 import type { StationKind, StationRecord, StationSource } from '../../domain/station.js';
 import { distance } from '../../geo/distance.js';
-import { type BatchAggregate, MAX_STATION_DISTANCE, type PositionSummary, aggregate, mergeIntoStation } from './aggregate.js';
+import { type BatchAggregate, MAX_STATION_DISTANCE, aggregate, mergeIntoStation } from './aggregate.js';
 import { dayNumber, isBlocked, utcDay } from './blocked.js';
 import { type Observation, type RegionLookup, keepOrFindRegion, regionOf } from './observation.js';
 
@@ -65,8 +65,6 @@ export interface BatchResult {
   touchesArea: boolean;
 }
 
-const NO_POSITION = { lat: null, lon: null, maxLat: null, minLat: null, maxLon: null, minLon: null, radius: null } as const;
-
 /**
  * Only StationRecord's own fields, so no key or PSC of a richer input row leaks into the result.
  * Written out field by field: object spreads of these rows were the drain's top CPU cost
@@ -94,11 +92,6 @@ function recordOf(s: StationRecord): StationRecord {
   };
 }
 
-function positioned(p: PositionSummary, region: string | null, source: BatchSource) {
-  const { lat, lon, maxLat, minLat, maxLon, minLon, radius, samples, weight } = p;
-  return { lat, lon, maxLat, minLat, maxLon, minLon, radius, region, samples, weight, source };
-}
-
 /**
  * Blocks clear the position and evidence and keep the region. last_seen = today: the station was
  * seen (the reference cleared it, which kept blocked stations out of last_seen retention).
@@ -106,7 +99,13 @@ function positioned(p: PositionSummary, region: string | null, source: BatchSour
 function blocked(station: StationRecord | null, now: Date): StationRecord {
   const today = utcDay(now);
   return {
-    ...NO_POSITION,
+    lat: null,
+    lon: null,
+    maxLat: null,
+    minLat: null,
+    maxLon: null,
+    minLon: null,
+    radius: null,
     region: station?.region ?? null,
     samples: null,
     source: null,
@@ -130,9 +129,20 @@ interface Batch {
 function written(station: StationRecord | null, b: Batch, change: StationChange, regions: RegionLookup, now: Date): StationRecord {
   const today = utcDay(now);
   switch (change) {
-    case 'new':
+    case 'new': {
+      const p = b.agg;
       return {
-        ...positioned(b.agg, regionOf(regions, b.agg.lat, b.agg.lon, b.mcc), b.source),
+        lat: p.lat,
+        lon: p.lon,
+        maxLat: p.maxLat,
+        minLat: p.minLat,
+        maxLon: p.maxLon,
+        minLon: p.minLon,
+        radius: p.radius,
+        region: regionOf(regions, p.lat, p.lon, b.mcc),
+        samples: p.samples,
+        weight: p.weight,
+        source: b.source,
         created: now,
         modified: now,
         lastSeen: today,
@@ -140,6 +150,7 @@ function written(station: StationRecord | null, b: Batch, change: StationChange,
         blockLast: null,
         blockCount: null,
       };
+    }
     case 'new_blocked':
     case 'block':
       return blocked(station, now);
