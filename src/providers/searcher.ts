@@ -5,7 +5,7 @@ import type { ApiKey } from '../domain/apikey.js';
 import { countryName } from '../geo/countries.js';
 import { isValidMcc } from '../geo/mcc.js';
 import type { Services } from '../services.js';
-import { bestPosition, bestRegion, expectedAccuracy, formatPosition, type QueryShape, satisfies } from './combine.js';
+import { bestPosition, bestRegion, expectedAccuracy, type QueryShape, round7, satisfies } from './combine.js';
 import { FallbackProvider } from './fallback.js';
 import { GeoIpPositionSource, GeoIpRegionSource } from './geoip-source.js';
 import { InternalPositionSource } from './internal.js';
@@ -101,9 +101,8 @@ export function createSearcher(services: Services): Searcher {
       const internalBest = bestPosition(internalResults);
       if (internalBest) recorder.record(req, internalBest, ctx.consent === true);
       if (!best) return null;
-      const out = formatPosition(best);
       const answeredBy = best.source === 'internal' ? (best.usedNetworks?.[0]?.kind ?? 'internal') : best.source;
-      const answer: PositionAnswer = { lat: out.lat, lon: out.lon, accuracy: out.accuracy, source: best.source, answeredBy };
+      const answer: PositionAnswer = { lat: round7(best.lat), lon: round7(best.lon), accuracy: round7(best.accuracy), source: best.source, answeredBy };
       if (best.fallback) answer.fallback = best.fallback;
       return answer;
     },

@@ -2,12 +2,28 @@
 // Keys that one multi-key command, pipeline or script touches share a {hash tag}, so Redis
 // Cluster routes them to one slot.
 
+const DAY_MS = 86_400_000;
+// Every request names today's counters: the day's two spellings are kept until the day changes.
+let cachedDay = Number.NaN;
+let cachedDashed = '';
+let cachedCompact = '';
+
+function utcDay(now: Date): void {
+  const day = Math.floor(now.getTime() / DAY_MS);
+  if (day === cachedDay) return;
+  cachedDashed = now.toISOString().slice(0, 10);
+  cachedCompact = cachedDashed.replace(/-/g, '');
+  cachedDay = day;
+}
+
 /** UTC day as YYYYMMDD (limit counters) and YYYY-MM-DD (unique-user HLLs), as the reference. */
 export function utcDayCompact(now: Date): string {
-  return now.toISOString().slice(0, 10).replace(/-/g, '');
+  utcDay(now);
+  return cachedCompact;
 }
 export function utcDayDashed(now: Date): string {
-  return now.toISOString().slice(0, 10);
+  utcDay(now);
+  return cachedDashed;
 }
 
 export type ApiPath = 'v1.geolocate' | 'v1.country' | 'v2.geosubmit' | 'v1.geosubmit' | 'v1.submit';

@@ -3,6 +3,7 @@
 // listener in ../fast-api.ts, where the framework's own cost was half of an IP-only locate
 // (bench/README). Errors are thrown as ApiError and become responses there.
 import type { IncomingMessage } from 'node:http';
+import { labelled } from '../../metrics.js';
 import type { Services } from '../../services.js';
 import { resolveKey } from '../api-key.js';
 import { parseJsonBody, readRawBody } from '../body.js';
@@ -36,6 +37,7 @@ async function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown
 export function locateHandlers(services: Services, searcher: Searcher, usage: UsageCounter): LocateHandlers {
   const { config, metrics } = services;
   const maxBytes = Math.min(config.maxLocateBodyBytes, config.maxBodyBytes);
+  const answered = labelled(([api, source, fallback]) => metrics.answers.labels({ api, source, fallback }));
 
   return {
     async geolocate({ req, key: rawKey }) {
@@ -50,7 +52,7 @@ export function locateHandlers(services: Services, searcher: Searcher, usage: Us
       const optIn = req.headers['x-ichnaea-contribute-opt-in'];
       const consent = consentOf(Array.isArray(optIn) ? optIn[0] : optIn);
       const answer = await searcher.locate(parsed.query, ip, key, { consent });
-      metrics.answers.inc({ api: 'locate', source: answer?.answeredBy ?? 'none', fallback: answer?.fallback ?? '' });
+      answered('locate', answer?.answeredBy ?? 'none', answer?.fallback ?? '').inc();
       if (!answer) throw notFound();
       const body: Record<string, unknown> = { location: { lat: answer.lat, lng: answer.lon }, accuracy: answer.accuracy };
       if (answer.fallback) body.fallback = answer.fallback;
@@ -64,7 +66,7 @@ export function locateHandlers(services: Services, searcher: Searcher, usage: Us
       const parsed = searcher.parse((await readJson(req, maxBytes)) ?? {});
       if (!parsed.ok) throw parseError({ validation: parsed.validation });
       const answer = await searcher.region(parsed.query, ip, key);
-      metrics.answers.inc({ api: 'region', source: answer?.source ?? 'none', fallback: answer?.fallback ?? '' });
+      answered('region', answer?.source ?? 'none', answer?.fallback ?? '').inc();
       if (!answer) throw notFound();
       const body: Record<string, unknown> = { country_code: answer.code, country_name: answer.name };
       if (answer.fallback) body.fallback = answer.fallback;
