@@ -32,6 +32,8 @@ export async function recordBatch(conn: PoolConnection, batchId: string, stage: 
 /**
  * Run `apply` in a transaction that records the batch first. Resolves false (rolled back,
  * nothing applied) when the batch was applied before; rethrows apply's errors after a rollback.
+ * `readCommitted`: this one transaction runs at READ COMMITTED (the pooled session keeps its
+ * level), where locking reads take no gap locks (see lockMacStations).
  */
 export async function withBatchTransaction(
   pool: Pool,
@@ -39,9 +41,11 @@ export async function withBatchTransaction(
   stage: string,
   items: number,
   apply: (conn: PoolConnection) => Promise<void>,
+  readCommitted = false,
 ): Promise<boolean> {
   const conn = await pool.getConnection();
   try {
+    if (readCommitted) await conn.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
     await conn.beginTransaction();
     if (!(await recordBatch(conn, batchId, stage, items))) {
       await conn.rollback();

@@ -53,30 +53,20 @@ const UPDATE_ALL = STATION_COLUMNS.split(', ')
 const PLACEHOLDERS_17 = Array(17).fill('?').join(', ');
 
 /**
- * Of these primary keys, the ones stored now (a plain read: no locks). Locking only those keeps
- * the next statement off the gaps: InnoDB locks the gap before a missing key in a locking read
- * (REPEATABLE READ), and two shards' batches holding the same gap and then inserting into it
- * deadlock — measured with 4 shards of one kind at once.
- */
-async function existingIds(conn: Queryable, table: StationTable, ids: readonly Buffer[]): Promise<Buffer[]> {
-  const key = table === 'cell_station' ? 'cellid' : 'mac';
-  const [rows] = await conn.query<RowDataPacket[]>(`SELECT ${/* sql-safe: column of the table */ key} AS id FROM ${/* sql-safe: a table-name union */ table} WHERE ${/* sql-safe: its key column */ key} IN (?)`, [ids]);
-  return rows.map((r) => r.id as Buffer);
-}
-
-/**
- * Load and, inside a transaction, row-lock the stored stations of these MACs: one plain read of
- * the keys, one locking read of the rows (the current versions, exact-key record locks only).
+ * Load and row-lock the stored stations of these MACs with one locking `SELECT … IN (…)`.
+ * Call it in a READ COMMITTED transaction (withBatchTransaction's readCommitted): there a
+ * locking read locks the rows it finds and nothing else. Under REPEATABLE READ it would also
+ * lock the gap before each missing key, and two shards' batches holding the same gap and then
+ * inserting into it deadlock (measured with 4 shards of one kind at once); a plain read of the
+ * keys first, to lock only the stored ones, cost a second statement per batch.
  * Unknown MACs are absent from the map. `query`, not a prepared statement: list sizes vary.
  */
 export async function lockMacStations(conn: Queryable, kind: MacKind, macs: readonly Mac[]): Promise<Map<Mac, StationRecord>> {
   const found = new Map<Mac, StationRecord>();
   if (macs.length === 0) return found;
-  const ids = await existingIds(conn, MAC_TABLE[kind], macs.map(macToBinary));
-  if (ids.length === 0) return found;
   const [rows] = await conn.query<RowDataPacket[]>(
     `SELECT mac, ${STATION_COLUMNS} FROM ${MAC_TABLE[kind]} WHERE mac IN (?) FOR UPDATE`,
-    [ids],
+    [macs.map(macToBinary)],
   );
   for (const r of rows) found.set(macFromBinary(r.mac as Buffer), rowToStation(r));
   return found;
@@ -104,15 +94,13 @@ function rowToCellStation(r: RowDataPacket): CellStation {
   return { radio, mcc: Number(r.mcc), mnc: Number(r.mnc), lac: Number(r.lac), cid, psc: r.psc === null ? null : Number(r.psc), ...rowToStation(r) };
 }
 
-/** Cells by cellKeyString, loaded and row-locked as lockMacStations. */
+/** Cells by cellKeyString, loaded and row-locked as lockMacStations (READ COMMITTED). */
 export async function lockCells(conn: Queryable, keys: readonly CellKey[]): Promise<Map<string, CellStation>> {
   const found = new Map<string, CellStation>();
   if (keys.length === 0) return found;
-  const ids = await existingIds(conn, 'cell_station', keys.map(cellIdToBinary));
-  if (ids.length === 0) return found;
   const [rows] = await conn.query<RowDataPacket[]>(
     `SELECT radio, mcc, mnc, lac, cid, psc, ${STATION_COLUMNS} FROM cell_station WHERE cellid IN (?) FOR UPDATE`,
-    [ids],
+    [keys.map(cellIdToBinary)],
   );
   for (const r of rows) {
     const cell = rowToCellStation(r);

@@ -1,7 +1,7 @@
 // The station handlers (pipeline.md "Flow" step 3): one batch of a shard's observations →
 // group by station → load them with one locking SELECT … IN (…) → applyBatch per station (the
-// pure state machine of src/pipeline/station/) → one multi-row upsert, all in the transaction
-// that records the batch id (withBatchTransaction), so a redelivered batch changes nothing.
+// pure state machine of src/pipeline/station/) → one multi-row upsert, all in the READ COMMITTED
+// transaction that records the batch id (withBatchTransaction), so a redelivered batch changes nothing.
 import type { Counter, Registry } from 'prom-client';
 import { Counter as PromCounter } from 'prom-client';
 import { withBatchTransaction } from '../../db/batches.js';
@@ -16,7 +16,7 @@ import type { BlueObservation, CellObservation, WifiObservation } from '../stati
 import { applyBatch, type StationChange } from '../station/transition.js';
 import { regionLookup } from './incoming.js';
 
-/** Attempts of a batch transaction that InnoDB chose as a deadlock victim (gap locks of concurrent shards). */
+/** Attempts of a batch transaction that InnoDB chose as a deadlock victim (concurrent shards, other writers). */
 const DEADLOCK_ATTEMPTS = 4;
 
 const counters = new WeakMap<Registry, Counter<'kind' | 'change'>>();
@@ -83,7 +83,7 @@ export function macStationHandler<K extends MacKind>(kind: K): StationHandler<K>
           changes.set(result.change, (changes.get(result.change) ?? 0) + 1);
         }
         await upsertMacStations(conn, kind, rows);
-      });
+      }, true);
     });
     if (applied) count(services, kind, changes);
   };
@@ -116,7 +116,7 @@ export const cellStationHandler: StationHandler<'cell'> = async (services, batch
         if (result.touchesArea) touched.push(areaOf(g.id));
       }
       await upsertCells(conn, rows);
-    });
+    }, true);
   });
   const areas = new AreaQueue(services.redis, services.redisKeys);
   if (applied) {
