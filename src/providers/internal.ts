@@ -50,19 +50,24 @@ async function safely<T>(deps: InternalDeps, what: string, fn: () => Promise<T[]
   }
 }
 
-/** Fetch every station the query names: one statement per kind, run in parallel. */
+/**
+ * Fetch every station the query names: one statement per kind, run in parallel. Cell areas are
+ * read only when no exact cell of the query is usable, since only then can they answer (§8.6):
+ * asking for them beside every cell lookup doubled the statements of a cell query.
+ */
 export async function fetchStations(deps: InternalDeps, q: LocateQuery, now: Date): Promise<StationMatches> {
-  const wantAreas = q.lacf && q.areas.length > 0;
-  const [wifi, blue, cells, areas] = await Promise.all([
+  const [wifi, blue, cells] = await Promise.all([
     q.wifi.length >= 2 ? safely(deps, 'wifi', () => findWifi(deps.db, q.wifi.map((w) => w.mac))) : [],
     q.blue.length >= 2 ? safely(deps, 'blue', () => findBlue(deps.db, q.blue.map((b) => b.mac))) : [],
     q.cells.length ? safely(deps, 'cell', () => findCells(deps.db, q.cells)) : [],
-    wantAreas ? safely(deps, 'area', () => findAreas(deps.db, q.areas)) : [],
   ]);
+  const usableCells = cells.filter((s) => usable(s) && !isBlocked(s, now));
+  const wantAreas = q.lacf && q.areas.length > 0 && usableCells.length === 0;
+  const areas = wantAreas ? await safely(deps, 'area', () => findAreas(deps.db, q.areas)) : [];
   return {
     wifi: wifi.filter((s) => usable(s) && !isBlocked(s, now)),
     blue: blue.filter((s) => usable(s) && !isBlocked(s, now)),
-    cells: cells.filter((s) => usable(s) && !isBlocked(s, now)),
+    cells: usableCells,
     areas: areas.filter(usable),
   };
 }

@@ -120,6 +120,8 @@ export function createSearcher(services: Services): Searcher {
       return answer;
     },
 
-    close: () => fallback.close(),
+    close: async () => {
+      await Promise.all([fallback.close(), recorder.close()]);
+    },
   };
 }

@@ -150,11 +150,16 @@ describe('locate from stations', () => {
   test('a locate answered from stations is queued as query data', async () => {
     const redis = app.services.redis;
     const key = app.services.redisKeys.queue(INCOMING);
+    // Query data is gathered and pushed every 100 ms: let the earlier tests' queries land first.
+    await new Promise((r) => setTimeout(r, 250));
     const before = await redis.llen(key);
     const res = await locate({ wifiAccessPoints: [{ macAddress: 'c025e9112233', signalStrength: -60 }, { macAddress: '3431c4aabbcc' }] });
     assert.equal(res.status, 200);
-    await new Promise((r) => setTimeout(r, 100));
-    const items = await redis.lrange(key, before, -1);
+    let items: string[] = [];
+    for (let waited = 0; items.length === 0 && waited < 3000; waited += 50) {
+      await new Promise((r) => setTimeout(r, 50));
+      items = await redis.lrange(key, before, -1);
+    }
     assert.equal(items.length, 1);
     const queued = JSON.parse(items[0]);
     assert.equal(queued.source, 'query');
