@@ -1,9 +1,11 @@
 // The crowd-sourced station database as a location source (api.md §8.1 "internal"): WiFi,
-// Bluetooth and cells are looked up in parallel, one query per kind; cell areas only when no
-// exact cell is known and lacf allows them.
+// Bluetooth and cells are looked up in parallel, one statement per kind shared with the other
+// requests of the moment (db/station-lookups.ts); cell areas only when no exact cell is known
+// and lacf allows them.
 import type { Pool } from 'mysql2/promise';
-import { type CellAreaRecord, type CellStation, findAreas, findBlue, findCells, findWifi, type MacStation } from '../db/stations.js';
-import { withDeadline } from '../db/pool.js';
+import type { StationLookups } from '../db/station-lookups.js';
+import { type CellAreaRecord, type CellStation, findAreas, type MacStation } from '../db/stations.js';
+import { LOOKUP_DEADLINE_MS, withDeadline } from '../db/pool.js';
 import { areaKeyString, cellKeyString } from '../domain/ids.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
@@ -24,22 +26,28 @@ export interface StationMatches {
 
 export interface InternalDeps {
   db: Pool;
+  /** Station reads shared by concurrent requests. */
+  stations: StationLookups;
   log: Logger;
   metrics: Metrics;
 }
 
 /** Whether a last-seen date is today (UTC); drives the query-data skip rule (api.md §9). */
 export function seenToday(lastSeen: Date | null, now: Date): boolean {
-  return lastSeen !== null && lastSeen.toISOString().slice(0, 10) === now.toISOString().slice(0, 10);
+  // UTC days since the epoch (what toISOString's date part names), without formatting strings.
+  return lastSeen !== null && Math.floor(lastSeen.getTime() / DAY_MS) === Math.floor(now.getTime() / DAY_MS);
 }
+
+const DAY_MS = 86_400_000;
 
 const usable = <T extends { lat: number | null; lon: number | null }>(s: T): s is T & { lat: number; lon: number } =>
   s.lat !== null && s.lon !== null;
 
-async function safely<T>(deps: InternalDeps, what: string, fn: () => Promise<T[]>): Promise<T[]> {
+async function safely<T>(deps: InternalDeps, what: string, fn: (signal: AbortSignal) => Promise<T[]>): Promise<T[]> {
   const end = deps.metrics.stationLookup.startTimer({ kind: what });
   try {
-    const rows = await withDeadline(fn());
+    // The signal drops this caller from a shared lookup it is still waiting for.
+    const rows = await withDeadline(fn(AbortSignal.timeout(LOOKUP_DEADLINE_MS)));
     end();
     return rows;
   } catch (err) {
@@ -57,9 +65,9 @@ async function safely<T>(deps: InternalDeps, what: string, fn: () => Promise<T[]
  */
 export async function fetchStations(deps: InternalDeps, q: LocateQuery, now: Date): Promise<StationMatches> {
   const [wifi, blue, cells] = await Promise.all([
-    q.wifi.length >= 2 ? safely(deps, 'wifi', () => findWifi(deps.db, q.wifi.map((w) => w.mac))) : [],
-    q.blue.length >= 2 ? safely(deps, 'blue', () => findBlue(deps.db, q.blue.map((b) => b.mac))) : [],
-    q.cells.length ? safely(deps, 'cell', () => findCells(deps.db, q.cells)) : [],
+    q.wifi.length >= 2 ? safely(deps, 'wifi', (signal) => deps.stations.wifi(q.wifi.map((w) => w.mac), signal)) : [],
+    q.blue.length >= 2 ? safely(deps, 'blue', (signal) => deps.stations.blue(q.blue.map((b) => b.mac), signal)) : [],
+    q.cells.length ? safely(deps, 'cell', (signal) => deps.stations.cells(q.cells, signal)) : [],
   ]);
   const usableCells = cells.filter((s) => usable(s) && !isBlocked(s, now));
   const wantAreas = q.lacf && q.areas.length > 0 && usableCells.length === 0;

@@ -1,6 +1,7 @@
 // Combines the location sources for one request (api.md §8.1): each source whose shouldSearch
 // is true adds its results; the answer is the best of all. Position order: internal, GeoIP,
 // external fallback (which only searches when the others do not satisfy the query).
+import { batchedStationLookups } from '../db/station-lookups.js';
 import type { ApiKey } from '../domain/apikey.js';
 import { countryName } from '../geo/countries.js';
 import { isValidMcc } from '../geo/mcc.js';
@@ -58,7 +59,7 @@ function shape(api: 'locate' | 'region', q: LocateQuery, ip: string | null): Que
 }
 
 export function createSearcher(services: Services): Searcher {
-  const deps = { db: services.db.read, log: services.log, metrics: services.metrics };
+  const deps = { db: services.db.read, stations: batchedStationLookups(services.db.read), log: services.log, metrics: services.metrics };
   const internal = new InternalPositionSource(deps);
   const geoip = new GeoIpPositionSource(services.geoip);
   const fallback = new FallbackProvider({

@@ -1,0 +1,32 @@
+// The station reads of the locate path, coalesced across concurrent requests (batched-lookup.ts):
+// one statement per kind per batch instead of one per request.
+import type { Pool } from 'mysql2/promise';
+import { type CellKey, cellKeyString, type Mac } from '../domain/ids.js';
+import { BatchedLookup } from './batched-lookup.js';
+import { LOOKUP_DEADLINE_MS } from './pool.js';
+import { type CellStation, findBlue, findCells, findWifi, type MacStation } from './stations.js';
+
+/** Keys per statement: the largest padded IN list of stations.ts. */
+const MAX_KEYS = 128;
+/** Statements of one kind running at once (the read pool has 10 connections). */
+const MAX_IN_FLIGHT = 3;
+
+export interface StationLookups {
+  wifi(macs: readonly Mac[], signal?: AbortSignal): Promise<MacStation[]>;
+  blue(macs: readonly Mac[], signal?: AbortSignal): Promise<MacStation[]>;
+  cells(keys: readonly CellKey[], signal?: AbortSignal): Promise<CellStation[]>;
+}
+
+export function batchedStationLookups(db: Pool): StationLookups {
+  const common = { maxKeys: MAX_KEYS, maxInFlight: MAX_IN_FLIGHT, stuckMs: LOOKUP_DEADLINE_MS };
+  const macs = (find: typeof findWifi) =>
+    new BatchedLookup<Mac, MacStation>({ ...common, run: (keys) => find(db, keys), keyId: (m) => m, rowId: (r) => r.mac });
+  const wifi = macs(findWifi);
+  const blue = macs(findBlue);
+  const cells = new BatchedLookup<CellKey, CellStation>({ ...common, run: (keys) => findCells(db, keys), keyId: cellKeyString, rowId: cellKeyString });
+  return {
+    wifi: (keys, signal) => wifi.load(keys, signal),
+    blue: (keys, signal) => blue.load(keys, signal),
+    cells: (keys, signal) => cells.load(keys, signal),
+  };
+}
