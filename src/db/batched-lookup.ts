@@ -25,11 +25,16 @@ export interface BatchedLookupOptions<K, R> {
   stuckMs: number;
 }
 
+/** A caller's claim on a lookup; set `cancelled` when it no longer wants the answer. */
+export interface Ticket {
+  cancelled: boolean;
+}
+
 interface Waiter<K, R> {
   keys: K[];
   resolve(rows: R[]): void;
   reject(err: unknown): void;
-  cancelled: boolean;
+  ticket: Ticket;
 }
 
 export interface BatchStats {
@@ -46,14 +51,15 @@ export class BatchedLookup<K, R> {
 
   constructor(private readonly opts: BatchedLookupOptions<K, R>) {}
 
-  /** The rows of these keys (each row once). `signal` aborting drops the caller if still waiting. */
-  load(keys: readonly K[], signal?: AbortSignal): Promise<R[]> {
+  /**
+   * The rows of these keys (each row once). Setting `ticket.cancelled` drops the caller while it
+   * still waits for its statement (a flag rather than an AbortSignal: AbortSignal.timeout cost
+   * more than the rest of the bookkeeping here).
+   */
+  load(keys: readonly K[], ticket: Ticket = { cancelled: false }): Promise<R[]> {
     if (keys.length === 0) return Promise.resolve([]);
     return new Promise<R[]>((resolve, reject) => {
-      const waiter: Waiter<K, R> = { keys: keys.slice(), resolve, reject, cancelled: false };
-      signal?.addEventListener('abort', () => {
-        waiter.cancelled = true;
-      });
+      const waiter: Waiter<K, R> = { keys: keys.slice(), resolve, reject, ticket };
       this.queue.push(waiter);
       this.schedule();
     });
@@ -77,7 +83,7 @@ export class BatchedLookup<K, R> {
     const keys = new Map<string, K>();
     while (this.queue.length > 0) {
       const next = this.queue[0];
-      if (next.cancelled) {
+      if (next.ticket.cancelled) {
         this.queue.shift();
         continue;
       }

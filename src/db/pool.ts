@@ -87,12 +87,16 @@ export class DeadlineError extends Error {
 
 /**
  * Resolve or reject with `work`, or reject with DeadlineError after `ms`. The query itself is
- * not cancelled (mysql2 cannot): it finishes or fails on its own later, unobserved.
+ * not cancelled (mysql2 cannot): it finishes or fails on its own later, unobserved. `onExpire`
+ * runs when the deadline passes (a shared lookup drops the caller: db/batched-lookup.ts).
  */
-export function withDeadline<T>(work: Promise<T>, ms: number = LOOKUP_DEADLINE_MS): Promise<T> {
+export function withDeadline<T>(work: Promise<T>, ms: number = LOOKUP_DEADLINE_MS, onExpire?: () => void): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineError(ms)), ms);
+    timer = setTimeout(() => {
+      onExpire?.();
+      reject(new DeadlineError(ms));
+    }, ms);
   });
   work.catch(() => {
     // Seen by the race below, or after the deadline, when nobody waits for it any more.

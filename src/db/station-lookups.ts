@@ -2,7 +2,7 @@
 // one statement per kind per batch instead of one per request.
 import type { Pool } from 'mysql2/promise';
 import { type CellKey, cellKeyString, type Mac } from '../domain/ids.js';
-import { BatchedLookup } from './batched-lookup.js';
+import { BatchedLookup, type Ticket } from './batched-lookup.js';
 import { LOOKUP_DEADLINE_MS } from './pool.js';
 import { type CellStation, findBlue, findCells, findWifi, type MacStation } from './stations.js';
 
@@ -12,9 +12,9 @@ const MAX_KEYS = 128;
 const MAX_IN_FLIGHT = 3;
 
 export interface StationLookups {
-  wifi(macs: readonly Mac[], signal?: AbortSignal): Promise<MacStation[]>;
-  blue(macs: readonly Mac[], signal?: AbortSignal): Promise<MacStation[]>;
-  cells(keys: readonly CellKey[], signal?: AbortSignal): Promise<CellStation[]>;
+  wifi(macs: readonly Mac[], ticket?: Ticket): Promise<MacStation[]>;
+  blue(macs: readonly Mac[], ticket?: Ticket): Promise<MacStation[]>;
+  cells(keys: readonly CellKey[], ticket?: Ticket): Promise<CellStation[]>;
 }
 
 export function batchedStationLookups(db: Pool): StationLookups {
@@ -25,8 +25,8 @@ export function batchedStationLookups(db: Pool): StationLookups {
   const blue = macs(findBlue);
   const cells = new BatchedLookup<CellKey, CellStation>({ ...common, run: (keys) => findCells(db, keys), keyId: cellKeyString, rowId: cellKeyString });
   return {
-    wifi: (keys, signal) => wifi.load(keys, signal),
-    blue: (keys, signal) => blue.load(keys, signal),
-    cells: (keys, signal) => cells.load(keys, signal),
+    wifi: (keys, ticket) => wifi.load(keys, ticket),
+    blue: (keys, ticket) => blue.load(keys, ticket),
+    cells: (keys, ticket) => cells.load(keys, ticket),
   };
 }

@@ -3,6 +3,7 @@
 // requests of the moment (db/station-lookups.ts); cell areas only when no exact cell is known
 // and lacf allows them.
 import type { Pool } from 'mysql2/promise';
+import type { Ticket } from '../db/batched-lookup.js';
 import type { StationLookups } from '../db/station-lookups.js';
 import { type CellAreaRecord, type CellStation, findAreas, type MacStation } from '../db/stations.js';
 import { LOOKUP_DEADLINE_MS, withDeadline } from '../db/pool.js';
@@ -43,11 +44,14 @@ const DAY_MS = 86_400_000;
 const usable = <T extends { lat: number | null; lon: number | null }>(s: T): s is T & { lat: number; lon: number } =>
   s.lat !== null && s.lon !== null;
 
-async function safely<T>(deps: InternalDeps, what: string, fn: (signal: AbortSignal) => Promise<T[]>): Promise<T[]> {
+async function safely<T>(deps: InternalDeps, what: string, fn: (ticket: Ticket) => Promise<T[]>): Promise<T[]> {
   const end = deps.metrics.stationLookup.startTimer({ kind: what });
   try {
-    // The signal drops this caller from a shared lookup it is still waiting for.
-    const rows = await withDeadline(fn(AbortSignal.timeout(LOOKUP_DEADLINE_MS)));
+    // Past the deadline, the ticket drops this caller from a shared lookup it still waits for.
+    const ticket: Ticket = { cancelled: false };
+    const rows = await withDeadline(fn(ticket), LOOKUP_DEADLINE_MS, () => {
+      ticket.cancelled = true;
+    });
     end();
     return rows;
   } catch (err) {
@@ -65,9 +69,9 @@ async function safely<T>(deps: InternalDeps, what: string, fn: (signal: AbortSig
  */
 export async function fetchStations(deps: InternalDeps, q: LocateQuery, now: Date): Promise<StationMatches> {
   const [wifi, blue, cells] = await Promise.all([
-    q.wifi.length >= 2 ? safely(deps, 'wifi', (signal) => deps.stations.wifi(q.wifi.map((w) => w.mac), signal)) : [],
-    q.blue.length >= 2 ? safely(deps, 'blue', (signal) => deps.stations.blue(q.blue.map((b) => b.mac), signal)) : [],
-    q.cells.length ? safely(deps, 'cell', (signal) => deps.stations.cells(q.cells, signal)) : [],
+    q.wifi.length >= 2 ? safely(deps, 'wifi', (ticket) => deps.stations.wifi(q.wifi.map((w) => w.mac), ticket)) : [],
+    q.blue.length >= 2 ? safely(deps, 'blue', (ticket) => deps.stations.blue(q.blue.map((b) => b.mac), ticket)) : [],
+    q.cells.length ? safely(deps, 'cell', (ticket) => deps.stations.cells(q.cells, ticket)) : [],
   ]);
   const usableCells = cells.filter((s) => usable(s) && !isBlocked(s, now));
   const wantAreas = q.lacf && q.areas.length > 0 && usableCells.length === 0;

@@ -27,6 +27,11 @@ function lookup(opts: { maxKeys?: number; maxInFlight?: number; stuckMs?: number
   return { l, calls };
 }
 
+/** Until the lookup has started `n` statements (timers are no clock for setImmediate order). */
+async function started(calls: unknown[], n: number): Promise<void> {
+  while (calls.length < n) await sleep(1);
+}
+
 test('callers of the same turn share one statement and each gets its own rows', async () => {
   const { l, calls } = lookup();
   const [a, b, c] = await Promise.all([l.load(['a', 'b']), l.load(['b', 'c', 'x1']), l.load(['x2'])]);
@@ -58,7 +63,7 @@ test('at most maxInFlight statements run; later callers wait and go together', a
     },
   });
   const first = l.load(['a']);
-  await sleep(5);
+  await started(calls, 1);
   const later = [l.load(['b']), l.load(['c']), l.load(['d'])];
   await sleep(5);
   assert.equal(calls.length, 1);
@@ -83,7 +88,7 @@ test('a failing statement rejects every caller of it, and the next batch runs', 
   assert.deepEqual((await l.load(['c'])).map((r) => r.id), ['c']);
 });
 
-test('a caller whose signal aborted before its batch started is not asked for', async () => {
+test('a caller cancelled before its batch started is not asked for', async () => {
   let release: () => void = () => {};
   const gate = new Promise<void>((r) => {
     release = r;
@@ -96,11 +101,11 @@ test('a caller whose signal aborted before its batch started is not asked for', 
     },
   });
   const first = l.load(['a']);
-  await sleep(5);
-  const ac = new AbortController();
-  void l.load(['gone'], ac.signal);
+  await started(calls, 1);
+  const ticket = { cancelled: false };
+  void l.load(['gone'], ticket);
   const kept = l.load(['kept']);
-  ac.abort();
+  ticket.cancelled = true;
   release();
   await first;
   await kept;
@@ -114,7 +119,7 @@ test('a hung statement frees its slot after stuckMs', async () => {
     run: (keys) => (keys[0] === 'hang' ? new Promise<Row[]>(() => {}) : Promise.resolve(keys.map((k) => ({ id: k, v: 1 })))),
   });
   void l.load(['hang']);
-  await sleep(5);
+  await started(calls, 1);
   const t0 = Date.now();
   // The slot's timer does not keep a process alive by itself (a server's sockets do).
   const alive = setTimeout(() => {}, 5000);
