@@ -1,10 +1,13 @@
 // Big submissions are read as a stream and queued in chunks through a staging list: all of a
-// good batch lands, nothing of a bad one, and a repeated "items" key keeps only the last.
+// good batch lands, nothing of a bad one, and a repeated "items" key keeps only the last. Every
+// body here is over WHOLE_MAX_BYTES, so it takes the streaming path (smaller ones are parsed
+// whole; test/unit/read-submission.test.ts checks both paths give the same answers).
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import type { QueuedReport } from '../../src/domain/report.js';
 import { INCOMING } from '../../src/pipeline/queue-names.js';
+import { WHOLE_MAX_BYTES } from '../../src/web/submit/read-submission.js';
 import { postJson, startTestApp, type TestApp } from '../helpers/app.js';
 
 function item(i: number) {
@@ -36,7 +39,9 @@ describe('streamed submissions', () => {
 
   test('20 000 reports gzipped: 200, every report queued once, in order', async () => {
     const items = Array.from({ length: 20_000 }, (_, i) => item(i));
-    const body = gzipSync(JSON.stringify({ items }));
+    const text = JSON.stringify({ items });
+    assert.ok(text.length > WHOLE_MAX_BYTES);
+    const body = gzipSync(text);
     const res = await postJson(`${app.url}/v2/geosubmit`, body, { 'content-encoding': 'gzip' });
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), {});
@@ -48,9 +53,10 @@ describe('streamed submissions', () => {
     assert.deepEqual(await stagingKeys(), []);
   });
 
-  test('a type error in the last of 5 000 items: 400 for the whole batch, nothing queued, no staging left', async () => {
-    const items: unknown[] = Array.from({ length: 5_000 }, (_, i) => item(i));
+  test('a type error in the last of 8 000 items: 400 for the whole batch, nothing queued, no staging left', async () => {
+    const items: unknown[] = Array.from({ length: 8_000 }, (_, i) => item(i));
     items.push({ position: { latitude: 'north' }, wifiAccessPoints: [] });
+    assert.ok(JSON.stringify({ items }).length > WHOLE_MAX_BYTES);
     const res = await postJson(`${app.url}/v2/geosubmit`, { items });
     assert.equal(res.status, 400);
     const body = (await res.json()) as { error: { errors: Array<{ reason: string }>; details?: unknown } };
@@ -59,8 +65,9 @@ describe('streamed submissions', () => {
     assert.deepEqual(await stagingKeys(), []);
   });
 
-  test('broken JSON after 3 000 good items: 400, nothing queued', async () => {
-    const text = JSON.stringify({ items: Array.from({ length: 3_000 }, (_, i) => item(i)) });
+  test('broken JSON after 6 000 good items: 400, nothing queued', async () => {
+    const text = JSON.stringify({ items: Array.from({ length: 6_000 }, (_, i) => item(i)) });
+    assert.ok(text.length > WHOLE_MAX_BYTES);
     const res = await postJson(`${app.url}/v2/geosubmit`, `${text.slice(0, -2)},}`);
     assert.equal(res.status, 400);
     assert.equal(await incoming(), 0);
@@ -68,14 +75,15 @@ describe('streamed submissions', () => {
   });
 
   test('a repeated "items" key: only the last array is queued (as JSON.parse reads it)', async () => {
-    const first = JSON.stringify(Array.from({ length: 1_200 }, (_, i) => item(i)));
+    const first = JSON.stringify(Array.from({ length: 6_000 }, (_, i) => item(i)));
+    assert.ok(first.length > WHOLE_MAX_BYTES);
     const second = JSON.stringify([item(777_777)]);
     const res = await postJson(`${app.url}/v1/geosubmit`, `{"items":${first},"items":${second}}`);
     assert.equal(res.status, 200);
     assert.equal(await incoming(), 1);
   });
 
-  test('/v1/submit streams too (204) and a non-object body is still a parse error', async () => {
+  test('/v1/submit: 204, and a non-object body is still a parse error', async () => {
     const res = await postJson(`${app.url}/v1/submit`, { items: [{ lat: 48.8, lon: 2.3, wifi: [{ key: '020000000001' }] }] });
     assert.equal(res.status, 204);
     assert.equal(await incoming(), 1);

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { isOptOutSsid } from '../../src/domain/mac.js';
 import type { Report } from '../../src/domain/report.js';
-import type { FieldSpec, Kind } from '../../src/web/submit/coerce.js';
+import { type FieldSpec, fields, Issues, isNormalised, type Kind, readFields } from '../../src/web/submit/coerce.js';
 import { parseSubmitBody, type SubmitFlavour } from '../../src/web/submit/parse.js';
 import { FLAVOURS } from '../../src/web/submit/parse-v1.js';
 
@@ -55,7 +55,7 @@ function itemOf(flavour: SubmitFlavour, value: (k: Kind) => fc.Arbitrary<unknown
     : position;
   const time = fc.option(TIMES[spec.time[1]].map((t) => ({ [spec.time[0]]: t })), { nil: {} });
   return fc
-    .tuple(recordOf(spec.top, value), placed, time, lists)
+    .tuple(recordOf({ ...spec.top, ...spec.radio }, value), placed, time, lists)
     .map(([top, p, t, l]) => ({ ...top, ...p, ...t, ...l }) as Record<string, unknown>);
 }
 
@@ -102,6 +102,67 @@ function checkReport(r: Report): void {
     checkNumbers(numbers);
   }
 }
+
+/** Values mostly in their normalised form already, as a well-behaved v2 client sends them. */
+const NORMAL: Record<Kind, fc.Arbitrary<unknown>> = {
+  int: fc.oneof(fc.integer(), fc.constantFrom(-0, 1.5, '7')),
+  float: fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(-0, Number.NaN, '1.5')),
+  string: fc.oneof(fc.string({ minLength: 1 }), fc.constantFrom('', 'x_nomap')),
+  radio: fc.constantFrom('gsm', 'wcdma', 'lte', 'nr', 'cdma', 'LTE', 'umts', ' lte'),
+  source: fc.constantFrom('gnss', 'fixed', 'fused', 'query', 'gps', 'GNSS'),
+};
+const nearlyNormal = (k: Kind) => fc.oneof(NORMAL[k], WELL_TYPED[k], fc.jsonValue({ maxDepth: 1 }));
+
+/** A copy of the items with an unknown key added to every position and station: none is kept as parsed. */
+function withExtraKeys(items: Array<Record<string, unknown>>, flavour: SubmitFlavour): unknown {
+  const spec = FLAVOURS[flavour];
+  const extra = (v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? { x_extra: 1, ...v } : v);
+  return items.map((item) => {
+    const out: Record<string, unknown> = { ...item };
+    if (spec.positionKey && spec.positionKey in out) out[spec.positionKey] = extra(out[spec.positionKey]);
+    for (const key of [spec.wifi.key, spec.cell.key, spec.blue.key]) {
+      const list = out[key];
+      if (Array.isArray(list)) out[key] = list.map(extra);
+    }
+    return out;
+  });
+}
+
+describe('objects kept as parsed (the fast path)', () => {
+  const specs = FLAVOUR_NAMES.flatMap((f) => {
+    const s = FLAVOURS[f];
+    return [s.position, s.wifi.fields, s.cell.fields, s.blue.fields, s.top, s.radio] as object[];
+  });
+  test('isNormalised ⇒ readFields gives back the same object, with no issue', () => {
+    for (const spec of specs) {
+      const compiled = fields(spec as FieldSpec<Record<string, unknown>>);
+      fc.assert(
+        fc.property(recordOf(spec, (k) => fc.oneof(NORMAL[k], fc.constantFrom(null, undefined))), (obj) => {
+          if (!isNormalised(obj, compiled)) return;
+          const issues = new Issues();
+          assert.deepEqual(readFields(obj, compiled, '', issues), obj);
+          assert.equal(issues.any, false);
+        }),
+        { numRuns: 300 },
+      );
+    }
+  });
+
+  for (const flavour of FLAVOUR_NAMES) {
+    test(`${flavour}: the same reports and issues whether objects are kept or copied; the input is never changed`, () => {
+      fc.assert(
+        fc.property(fc.array(itemOf(flavour, nearlyNormal), { maxLength: 4 }), (items) => {
+          const body = { items };
+          const before = structuredClone(body);
+          const kept = parseSubmitBody(body, flavour, NOW);
+          assert.deepEqual(body, before);
+          assert.deepEqual(kept, parseSubmitBody({ items: withExtraKeys(items, flavour) }, flavour, NOW));
+        }),
+        { numRuns: 400 },
+      );
+    });
+  }
+});
 
 describe('submit parsing properties', () => {
   for (const flavour of FLAVOUR_NAMES) {

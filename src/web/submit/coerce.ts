@@ -112,31 +112,76 @@ type Coerce = (v: unknown, issues: Issues, path: string, key?: string) => string
 
 const COERCE: Readonly<Record<Kind, Coerce>> = { int, float, string: str, radio, source };
 
-type Compiled = ReadonlyArray<readonly [output: string, input: string, coerce: Coerce]>;
+/** A FieldSpec turned into plain arrays and a map once (reading them is the hot loop of a batch). */
+export interface Fields<T> {
+  readonly list: ReadonlyArray<readonly [output: string, input: string, coerce: Coerce]>;
+  /** Keys read under their own name, and how: the keys an already normalised object may have. */
+  readonly same: ReadonlyMap<string, Kind>;
+  /** Never set: ties the compiled form to its output type. */
+  readonly output?: T;
+}
 
-/** Specs are module constants: each is turned into a plain array once (this is the hot loop of a big batch). */
-const compiled = new WeakMap<object, Compiled>();
+const compiled = new WeakMap<object, Fields<unknown>>();
 
-function compile(spec: object): Compiled {
+/** The compiled form of a spec (specs are module constants: compiled once each). */
+export function fields<T>(spec: FieldSpec<T>): Fields<T> {
   let c = compiled.get(spec);
   if (!c) {
     const entries = Object.entries(spec) as Array<[string, readonly [string, Kind] | undefined]>;
-    c = entries.flatMap(([output, e]) => (e ? [[output, e[0], COERCE[e[1]]] as const] : []));
+    const used = entries.flatMap(([output, e]) => (e ? [[output, e[0], e[1]] as const] : []));
+    const inputs = used.map(([, input]) => input);
+    const same = new Map<string, Kind>();
+    for (const [output, input, kind] of used) {
+      // A key that is also read under another name would be copied twice: never kept as is.
+      if (output === input && inputs.indexOf(input) === inputs.lastIndexOf(input)) same.set(input, kind);
+    }
+    c = { list: used.map(([output, input, kind]) => [output, input, COERCE[kind]] as const), same };
     compiled.set(spec, c);
   }
-  return c;
+  return c as Fields<T>;
 }
 
 /** The fields a spec names, renamed and coerced; absent ones are left out, unknown keys ignored. */
-export function readFields<T>(obj: Record<string, unknown>, spec: FieldSpec<T>, path: string, issues: Issues): Partial<T> {
+export function readFields<T>(obj: Record<string, unknown>, spec: Fields<T>, path: string, issues: Issues): Partial<T> {
   const out: Record<string, string | number> = {};
-  for (const [output, input, coerce] of compile(spec)) {
+  const list = spec.list;
+  for (let i = 0; i < list.length; i++) {
+    const [output, input, coerce] = list[i];
     const raw = field(obj, input);
     if (raw === undefined) continue;
     const value = coerce(raw, issues, path, input);
     if (value !== undefined) out[output] = value;
   }
   return out as Partial<T>;
+}
+
+/**
+ * Would readFields return an object equal to `obj` itself (every key one the spec reads under
+ * its own name, every value already what its coercion returns)? Then the parsed object can be
+ * kept instead of copied, which is what a well-behaved /v2/geosubmit client sends.
+ */
+export function isNormalised(obj: Record<string, unknown>, spec: Fields<unknown>): boolean {
+  for (const key in obj) {
+    const kind = spec.same.get(key);
+    if (kind === undefined || !isOutputForm(obj[key], kind)) return false;
+  }
+  return true;
+}
+
+/** `v` is what its coercion returns for it (and so not absent, not an issue). */
+function isOutputForm(v: unknown, kind: Kind): boolean {
+  switch (kind) {
+    case 'int':
+      return Number.isInteger(v) && !Object.is(v, -0);
+    case 'float':
+      return typeof v === 'number' && Number.isFinite(v) && !Object.is(v, -0);
+    case 'string':
+      return typeof v === 'string' && v !== '';
+    case 'radio':
+      return typeof v === 'string' && parseRadio(v) === v;
+    case 'source':
+      return typeof v === 'string' && Object.hasOwn(SOURCES, v) && SOURCES[v] === v;
+  }
 }
 
 // The reference's MIN_TIMESTAMP / MAX_TIMESTAMP (models/constants.py): 2001-09-09 .. 2286-11-20.

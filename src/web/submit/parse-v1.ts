@@ -6,12 +6,15 @@ import type { ReportBlue, ReportCell, ReportPosition, ReportWifi } from '../../d
 import type { FieldSpec } from './coerce.js';
 import type { SubmitFlavour } from './parse.js';
 
-/** Item-level fields besides the position, the time and the station lists. */
+/** Item-level fields besides the position, the time, the radio and the station lists. */
 export interface ItemTop {
   carrier?: string;
   homeMobileCountryCode?: number;
   homeMobileNetworkCode?: number;
-  /** Default for cells without their own radio (api.md §5.1); not kept in the Report. */
+}
+
+/** The item's radio: the default for cells without their own (api.md §5.1); not kept in the Report. */
+export interface ItemRadio {
   radioType?: RadioName | 'cdma';
 }
 
@@ -24,6 +27,8 @@ export interface ListSpec<T> {
 
 export interface FlavourSpec {
   top: FieldSpec<ItemTop>;
+  /** Read after `top`. */
+  radio: FieldSpec<ItemRadio>;
   /** The report time: integer Unix ms, or an ISO-8601 string. */
   time: readonly [input: string, kind: 'int' | 'iso'];
   /** Key of the nested position object; absent when the position fields are flat on the item. */
@@ -86,11 +91,11 @@ const TOP: FieldSpec<ItemTop> = {
   carrier: ['carrier', 'string'],
   homeMobileCountryCode: ['homeMobileCountryCode', 'int'],
   homeMobileNetworkCode: ['homeMobileNetworkCode', 'int'],
-  radioType: ['radioType', 'radio'],
 };
 
 const V2: FlavourSpec = {
   top: TOP,
+  radio: { radioType: ['radioType', 'radio'] },
   time: ['timestamp', 'int'],
   positionKey: 'position',
   position: POSITION,
@@ -112,7 +117,8 @@ const V1: FlavourSpec = {
 
 // §5.4: the legacy /v1/submit names.
 const V0: FlavourSpec = {
-  top: { radioType: ['radio', 'radio'] },
+  top: {},
+  radio: { radioType: ['radio', 'radio'] },
   time: ['time', 'iso'],
   position: {
     ...POSITION,

@@ -6,8 +6,11 @@ import type { Report, ReportBlue, ReportCell, ReportPosition, ReportWifi } from 
 import type { StationSource } from '../../domain/station.js';
 import {
   describe,
+  type Fields,
   field,
+  fields,
   int,
+  isNormalised,
   isoTime,
   Issues,
   isRecord,
@@ -17,7 +20,7 @@ import {
   readFields,
   str,
 } from './coerce.js';
-import { FLAVOURS, type FlavourSpec, type ListSpec } from './parse-v1.js';
+import { FLAVOURS, type FlavourSpec, type ItemRadio, type ItemTop, type ListSpec } from './parse-v1.js';
 
 /** /v2/geosubmit, /v1/geosubmit, /v1/submit. */
 export type SubmitFlavour = 'v2' | 'v1' | 'v0';
@@ -74,12 +77,15 @@ export class ItemReader {
   private index = 0;
   /** Reports produced (items with stations left) since the last reset. */
   reports = 0;
+  private readonly spec: Compiled;
 
   constructor(
-    private readonly spec: FlavourSpec,
+    spec: FlavourSpec,
     private readonly now: number,
     public issues: Issues,
-  ) {}
+  ) {
+    this.spec = compile(spec);
+  }
 
   static of(flavour: SubmitFlavour, now: number): ItemReader {
     return new ItemReader(FLAVOURS[flavour], now, new Issues());
@@ -107,24 +113,76 @@ export class ItemReader {
   }
 }
 
-/** One item as a Report, or null when it has no stations left (dropped silently, §5.1 [T]). */
-function parseItem(item: unknown, path: string, spec: FlavourSpec, now: number, issues: Issues): Report | null {
+/** A FlavourSpec with its field specs compiled (coerce.ts, fields). */
+interface Compiled {
+  top: Fields<ItemTop>;
+  radio: Fields<ItemRadio>;
+  time: FlavourSpec['time'];
+  positionKey: string | undefined;
+  position: Fields<ReportPosition>;
+  wifi: CompiledList<ReportWifi>;
+  cell: CompiledList<ReportCell>;
+  blue: CompiledList<ReportBlue>;
+}
+
+interface CompiledList<T> {
+  key: string;
+  fields: Fields<T>;
+  fallbacks: Fields<T> | undefined;
+}
+
+const compiledFlavours = new WeakMap<FlavourSpec, Compiled>();
+
+function compile(spec: FlavourSpec): Compiled {
+  let c = compiledFlavours.get(spec);
+  if (!c) {
+    const list = <T>(l: ListSpec<T>): CompiledList<T> => {
+      const main = fields(l.fields);
+      const fallbacks = l.fallbacks && fields(l.fallbacks);
+      // A station with a key the fallbacks read may gain a field from it: never kept as is.
+      const read = new Set(fallbacks?.list.map(([, input]) => input));
+      const same = new Map([...main.same].filter(([key]) => !read.has(key)));
+      return { key: l.key, fields: { list: main.list, same }, fallbacks };
+    };
+    c = {
+      top: fields(spec.top),
+      radio: fields(spec.radio),
+      time: spec.time,
+      positionKey: spec.positionKey,
+      position: fields(spec.position),
+      wifi: list(spec.wifi),
+      cell: list(spec.cell),
+      blue: list(spec.blue),
+    };
+    compiledFlavours.set(spec, c);
+  }
+  return c;
+}
+
+// api.md §0.6: opted-out networks are dropped server-side.
+const keepWifi = (w: Partial<ReportWifi>): boolean => w.macAddress !== undefined && !isOptOutSsid(w.ssid);
+const keepBlue = (b: Partial<ReportBlue>): boolean => b.macAddress !== undefined;
+
+/**
+ * One item as a Report, or null when it has no stations left (dropped silently, §5.1 [T]).
+ * Positions and stations that are already normalised are kept as parsed, not copied.
+ */
+function parseItem(item: unknown, path: string, spec: Compiled, now: number, issues: Issues): Report | null {
   if (!isRecord(item)) {
     issues.add(path, notMapping(item));
     return null;
   }
-  const { radioType: topRadio, ...top } = readFields(item, spec.top, path, issues);
+  const top = readFields(item, spec.top, path, issues);
+  const topRadio = readFields(item, spec.radio, path, issues).radioType;
   const timestamp = readTime(item, spec.time, path, now, issues);
   const position = readPosition(item, spec, path, issues);
-  // api.md §0.6: opted-out networks are dropped server-side.
-  const wifi = readList(item, spec.wifi, path, issues).filter(
-    (w): w is ReportWifi => w.macAddress !== undefined && !isOptOutSsid(w.ssid),
-  );
-  const blue = readList(item, spec.blue, path, issues).filter((b): b is ReportBlue => b.macAddress !== undefined);
-  const cells: ReportCell[] = readList(item, spec.cell, path, issues);
+  const wifi = readList(item, spec.wifi, path, issues, keepWifi) as ReportWifi[];
+  const blue = readList(item, spec.blue, path, issues, keepBlue) as ReportBlue[];
+  let cells: ReportCell[] = readList(item, spec.cell, path, issues);
   if (wifi.length === 0 && blue.length === 0 && cells.length === 0) return null;
   // The item's radio is the default for its cells; a cell's own (valid) radio wins (§5.1 [T]).
-  if (topRadio) for (const c of cells) c.radioType ??= topRadio;
+  // A copy: the cell may be the parsed object itself.
+  if (topRadio) cells = cells.map((c) => (c.radioType === undefined ? { ...c, radioType: topRadio } : c));
   return { timestamp, position, ...top, wifiAccessPoints: wifi, cellTowers: cells, bluetoothBeacons: blue };
 }
 
@@ -145,7 +203,7 @@ function readTime(
  * v2: a missing `position` is null (§5.2) but `position: null` is a type error (§5.1 [T], as any
  * non-object). v1/v0: the flat fields make the position, null when there are none (§5.3, §5.4).
  */
-function readPosition(item: Record<string, unknown>, spec: FlavourSpec, path: string, issues: Issues): ReportPosition | null {
+function readPosition(item: Record<string, unknown>, spec: Compiled, path: string, issues: Issues): ReportPosition | null {
   if (spec.positionKey === undefined) {
     const position = readFields(item, spec.position, path, issues);
     return Object.keys(position).length > 0 ? position : null;
@@ -157,34 +215,52 @@ function readPosition(item: Record<string, unknown>, spec: FlavourSpec, path: st
     issues.add(at, notMapping(raw));
     return null;
   }
-  return readFields(raw, spec.position, at, issues);
+  return isNormalised(raw, spec.position) ? raw : readFields(raw, spec.position, at, issues);
 }
 
-/** A station list: missing ⇒ empty; not an array, or an element not an object ⇒ an issue. */
-function readList<T>(item: Record<string, unknown>, list: ListSpec<T>, path: string, issues: Issues): Partial<T>[] {
+/**
+ * A station list: missing ⇒ empty; not an array, or an element not an object ⇒ an issue. The
+ * stations `keep` refuses are left out. The parsed array itself when every element is kept as is.
+ */
+function readList<T>(
+  item: Record<string, unknown>,
+  list: CompiledList<T>,
+  path: string,
+  issues: Issues,
+  keep?: (station: Partial<T>) => boolean,
+): Partial<T>[] {
   const raw = field(item, list.key);
   if (raw === undefined) return [];
-  const at = join(path, list.key);
   if (!Array.isArray(raw)) {
-    issues.add(at, notIterable(raw));
+    issues.add(join(path, list.key), notIterable(raw));
     return [];
   }
-  const out: Partial<T>[] = [];
+  // null for as long as every element is kept unchanged.
+  let out: Partial<T>[] | null = null;
   for (let i = 0; i < raw.length && !issues.full; i++) {
     const entry: unknown = raw[i];
-    const entryPath = join(at, i);
     if (!isRecord(entry)) {
-      issues.add(entryPath, notMapping(entry));
+      issues.add(join(join(path, list.key), i), notMapping(entry));
+      out ??= raw.slice(0, i);
       continue;
     }
-    const station = readFields(entry, list.fields, entryPath, issues);
-    if (list.fallbacks) {
-      const alt = readFields(entry, list.fallbacks, entryPath, issues);
-      for (const k of Object.keys(alt) as Array<keyof T>) station[k] ??= alt[k];
-    }
-    out.push(station);
+    const same = isNormalised(entry, list.fields);
+    const station = same ? (entry as Partial<T>) : readStation(entry, list, join(join(path, list.key), i), issues);
+    const kept = keep === undefined || keep(station);
+    if (out === null && same && kept) continue;
+    out ??= raw.slice(0, i);
+    if (kept) out.push(station);
   }
-  return out;
+  return out ?? raw;
+}
+
+function readStation<T>(entry: Record<string, unknown>, list: CompiledList<T>, path: string, issues: Issues): Partial<T> {
+  const station = readFields(entry, list.fields, path, issues);
+  if (list.fallbacks) {
+    const alt = readFields(entry, list.fallbacks, path, issues);
+    for (const k of Object.keys(alt) as Array<keyof T>) station[k] ??= alt[k];
+  }
+  return station;
 }
 
 function notIterable(v: unknown): string {
