@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { type Config, loadConfig } from '../src/config.js';
 import { dropDatabase, migrate } from '../src/db/migrate.js';
+import type { Pool, RowDataPacket } from 'mysql2/promise';
+import { createPool } from '../src/db/pool.js';
 import { createRedis, type RedisClient } from '../src/redis/client.js';
 
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -60,4 +62,41 @@ export async function deleteKeys(redis: RedisClient, pattern: string): Promise<v
     cursor = next;
     if (keys.length) await redis.unlink(...keys);
   } while (cursor !== '0');
+}
+
+/** The station tables of the bench (2M rows, ~400 MB of pages) and some room. */
+export const BUFFER_POOL_BYTES = 1024 ** 3;
+
+export interface BufferPoolChange {
+  bufferPoolMbBefore: number;
+  bufferPoolMbDuringRun: number;
+}
+
+async function bufferPoolBytes(pool: Pool): Promise<number> {
+  const [rows] = await pool.query<RowDataPacket[]>('SELECT @@GLOBAL.innodb_buffer_pool_size AS size');
+  return Number(rows[0].size);
+}
+
+/** Raise innodb_buffer_pool_size to `bytes` when it is smaller (MariaDB resizes it online). */
+export async function raiseBufferPool(pool: Pool, bytes: number): Promise<BufferPoolChange> {
+  const before = await bufferPoolBytes(pool);
+  if (before < bytes) {
+    await pool.query('SET GLOBAL innodb_buffer_pool_size = ?', [bytes]);
+    // The resize runs in the background; the new size shows once it is done.
+    for (let i = 0; i < 100 && (await bufferPoolBytes(pool)) < bytes; i++) await new Promise((r) => setTimeout(r, 100));
+  }
+  const during = await bufferPoolBytes(pool);
+  console.error(`[bench] MariaDB innodb_buffer_pool_size ${before / 1024 ** 2} MB → ${during / 1024 ** 2} MB for the run`);
+  return { bufferPoolMbBefore: before / 1024 ** 2, bufferPoolMbDuringRun: during / 1024 ** 2 };
+}
+
+/** Put the buffer pool back to its size before the run. */
+export async function restoreBufferPool(url: string, change: BufferPoolChange | undefined): Promise<void> {
+  if (!change || change.bufferPoolMbBefore === change.bufferPoolMbDuringRun) return;
+  const pool = createPool(url, 1);
+  try {
+    await pool.query('SET GLOBAL innodb_buffer_pool_size = ?', [change.bufferPoolMbBefore * 1024 ** 2]);
+  } finally {
+    await pool.end();
+  }
 }
