@@ -10,10 +10,11 @@ export const SOURCE_CODE: Readonly<Record<StationSource, number>> = {
   query: 3,
 };
 
+const SOURCE_BY_CODE = new Map(Object.entries(SOURCE_CODE).map(([name, c]) => [c, name as StationSource]));
+
 export function sourceFromCode(code: number | null): StationSource | null {
   if (code === null) return null;
-  for (const [name, c] of Object.entries(SOURCE_CODE)) if (c === code) return name as StationSource;
-  return null;
+  return SOURCE_BY_CODE.get(code) ?? null;
 }
 
 /**
