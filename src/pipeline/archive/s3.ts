@@ -1,10 +1,17 @@
 // The S3-compatible archive target: PUT/GET/DELETE object and ListObjectsV2 over undici, signed
 // with SigV4 (sigv4.ts). Path-style URLs (endpoint/bucket/key) so MinIO, Garage and Ceph work
 // without per-bucket DNS; AWS accepts them too.
-import { request } from 'undici';
 import type { S3ArchiveConfig } from '../../config.js';
 import { EMPTY_SHA256, encodePath, canonicalQuery, sha256Hex, sign } from './sigv4.js';
 import { type ArchiveEntry, ArchiveError, type ArchiveTarget, checkKey, checkPrefix } from './target.js';
+
+// undici (~5 MB of heap, ~10 MB of RSS) is loaded on the first S3 request, not by every process
+// that merely imports the archive code.
+let undici: Promise<typeof import('undici')> | undefined;
+const loadUndici = () => {
+  undici ??= import('undici');
+  return undici;
+};
 
 const TIMEOUT_MS = 30_000;
 
@@ -60,6 +67,7 @@ export class S3Archive implements ArchiveTarget {
     const qs = canonicalQuery(query);
     const url = `${this.#origin.origin}${encodePath(path)}${qs ? `?${qs}` : ''}`;
     try {
+      const { request } = await loadUndici();
       const res = await request(url, { method: method as 'GET', headers, body, headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS });
       return { status: res.statusCode, body: Buffer.from(await res.body.arrayBuffer()) };
     } catch (err) {
