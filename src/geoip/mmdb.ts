@@ -216,9 +216,10 @@ export class MmdbFile {
   /**
    * Node (or record) reached after the first PREFIX_BITS bits of an address, per address family,
    * filled as addresses come: the top of the tree is walked once per prefix, not per lookup.
-   * -1 = not known yet.
+   * -1 = not known yet. Each table (512 KB) is made on the first address of its family: the
+   * bundled IPv4 and IPv6 files each only ever see one.
    */
-  private readonly prefixes = { 4: new Float64Array(1 << PREFIX_BITS).fill(-1), 16: new Float64Array(1 << PREFIX_BITS).fill(-1) };
+  private readonly prefixes: { 4?: Float64Array; 16?: Float64Array } = {};
   /** Counters for the microbenchmark: positioned reads done. */
   reads = 0;
 
@@ -324,7 +325,12 @@ export class MmdbFile {
   find(address: Uint8Array): number | null {
     if (address.length === 16 && this.metadata.ipVersion === 4) return null;
     const { nodeCount } = this.metadata;
-    const table = this.prefixes[address.length as 4 | 16];
+    const family = address.length as 4 | 16;
+    let table = this.prefixes[family];
+    if (!table) {
+      table = new Float64Array(1 << PREFIX_BITS).fill(-1);
+      this.prefixes[family] = table;
+    }
     const prefix = address[0] * 256 + address[1];
     let node = table[prefix];
     if (node < 0) {
