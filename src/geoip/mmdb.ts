@@ -197,7 +197,11 @@ function metadataOf(m: Record<string, unknown>): MmdbMetadata {
 }
 
 export interface MmdbOptions {
-  /** Search-tree chunks (NODES_PER_CHUNK nodes each) kept in memory. */
+  /**
+   * Search-tree chunks (NODES_PER_CHUNK nodes each) kept in memory; default 1024 (~1.8 MB with
+   * 28-bit records). The bundled IPv4 tree has ~25 000 chunks: for scattered addresses 4096
+   * chunks (~7 MB once full) saved only 0.2 reads per lookup (2.61 → 2.42), no measurable CPU.
+   */
   treeChunks?: number;
   /** 4 KB data-section blocks kept in memory. */
   dataBlocks?: number;
@@ -246,7 +250,7 @@ export class MmdbFile {
     }
     this.nodeBytes = this.metadata.recordSize / 4;
     this.dataStart = this.metadata.nodeCount * this.nodeBytes + 16;
-    this.tree = new Lru(opts.treeChunks ?? 4096);
+    this.tree = new Lru(opts.treeChunks ?? 1024);
     this.data = new Lru(opts.dataBlocks ?? 512);
   }
 
