@@ -38,7 +38,12 @@ export interface PipelineOptions {
   budgetMs: number;
   /** Reports per incoming batch (the reference took up to 5 000 a run, in one batch). */
   incomingBatch: number;
-  /** Observations per station batch (the reference: 500). */
+  /**
+   * Observations per station batch (the reference: 500). 2000: a backlog's observations of one
+   * station then share a batch more often (one row write instead of several), and a batch's fixed
+   * statements and commit are spread over more observations — node and mysqld CPU per observation
+   * −14% against 500 (1M queued observations of 200k stations, back to back).
+   */
   stationBatch: number;
   incomingIntervalMs: number;
   stationIntervalMs: number;
@@ -52,7 +57,7 @@ export const DEFAULT_PIPELINE_OPTIONS: PipelineOptions = {
   leaseMs: 60_000,
   budgetMs: 10_000,
   incomingBatch: 1000,
-  stationBatch: 500,
+  stationBatch: 2000,
   incomingIntervalMs: 2000,
   stationIntervalMs: 5000,
   maxAttempts: 10,
