@@ -7,9 +7,9 @@ import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import type { QueuedReport, Report } from '../../src/domain/report.js';
-import { queuedSerialiser, type Sender } from '../../src/web/routes/submit.js';
 import { ApiError } from '../../src/web/errors.js';
 import { reportSource } from '../../src/web/submit/parse.js';
+import { type Sender, serialiseQueued } from '../../src/web/submit/queued.js';
 import { readSubmission, type SubmissionRead, WHOLE_MAX_BYTES } from '../../src/web/submit/read-submission.js';
 
 const NOW = 1_763_000_000_000;
@@ -99,7 +99,7 @@ describe('readSubmission: whole and streamed bodies answer alike', () => {
   });
 });
 
-describe('queuedSerialiser', () => {
+describe('serialiseQueued', () => {
   const senders: Sender[] = [
     { apiKey: null, received: NOW },
     { apiKey: 'key "q"', nickname: 'ünï\u2028"', consent: true, received: NOW + 1 },
@@ -108,17 +108,36 @@ describe('queuedSerialiser', () => {
   ];
   const reports: Report[] = [
     { timestamp: NOW, position: null, wifiAccessPoints: [{ macAddress: 'a' }], cellTowers: [], bluetoothBeacons: [] },
-    { timestamp: NOW, position: { latitude: 1.5, source: 'fused' }, carrier: 'x', wifiAccessPoints: [], cellTowers: [{ cellId: 1 }], bluetoothBeacons: [] },
+    {
+      timestamp: NOW,
+      position: { latitude: 1.5, source: 'fused' },
+      carrier: '},{"apiKey":"x"}',
+      wifiAccessPoints: [{ macAddress: 'b', ssid: '"},{\\"apiKey\\":' }],
+      cellTowers: [{ cellId: 1 }],
+      bluetoothBeacons: [],
+    },
+    { timestamp: NOW + 2, position: {}, wifiAccessPoints: [], cellTowers: [], bluetoothBeacons: [{ macAddress: '☃' }] },
   ];
-  test('byte for byte JSON.stringify of the QueuedReport', () => {
+  const expected = (rs: Report[], s: Sender) =>
+    rs.map((report) => {
+      const q: QueuedReport = { apiKey: s.apiKey, source: reportSource(report), report, received: s.received };
+      if (s.nickname) q.nickname = s.nickname;
+      if (s.consent) q.consent = true;
+      return JSON.stringify(q);
+    });
+
+  test('byte for byte JSON.stringify of each QueuedReport, in order', () => {
     for (const s of senders) {
-      const serialise = queuedSerialiser(s);
-      for (const report of reports) {
-        const q: QueuedReport = { apiKey: s.apiKey, source: reportSource(report), report, received: s.received };
-        if (s.nickname) q.nickname = s.nickname;
-        if (s.consent) q.consent = true;
-        assert.equal(serialise(report), JSON.stringify(q));
+      for (const rs of [[], reports.slice(0, 1), reports, [...reports, ...reports]]) {
+        assert.deepEqual(serialiseQueued(rs, s), expected(rs, s));
       }
     }
+  });
+
+  test('an object with an "apiKey" key inside a report: still one element per report', () => {
+    const wifi = [{ macAddress: 'a' }, { apiKey: 1 }];
+    const odd = [reports[0], { ...reports[1], wifiAccessPoints: wifi } as unknown as Report, reports[2]];
+    assert.ok(JSON.stringify(odd).includes('},{"apiKey":'));
+    assert.deepEqual(serialiseQueued(odd, senders[1]), expected(odd, senders[1]));
   });
 });

@@ -13,8 +13,8 @@ import type { ApiPath } from '../../redis/keys.js';
 import type { Services } from '../../services.js';
 import { resolveKey } from '../api-key.js';
 import { dailyLimitExceeded, parseError, secondsUntilUtcMidnight, serviceUnavailable } from '../errors.js';
-import { reportSource } from '../submit/parse.js';
 import { BackPressure, RETRY_AFTER_S } from '../submit/back-pressure.js';
+import { type Sender, serialiseQueued } from '../submit/queued.js';
 import { readSubmission } from '../submit/read-submission.js';
 import { type UsageCounter, usageCounter } from '../usage.js';
 import { apiRoute, requestIp } from './api.js';
@@ -54,32 +54,12 @@ export function consentOf(raw: string | undefined): boolean {
   return v === '1' || v === 'true';
 }
 
-export interface Sender {
-  apiKey: string | null;
-  nickname?: string;
-  consent?: boolean;
-  received: number;
-}
-
 function senderOf(ctx: Context, key: ApiKey | null, received: number): Sender {
   const sender: Sender = { apiKey: key?.validKey ?? null, received };
   const nickname = nicknameOf(ctx.get('x-nickname') || undefined);
   if (nickname) sender.nickname = nickname;
   if (consentOf(ctx.get('x-ichnaea-contribute-opt-in') || undefined)) sender.consent = true;
   return sender;
-}
-
-/**
- * The queue element of each report: JSON.stringify of its QueuedReport, byte for byte, with the
- * sender's part serialised once per submission instead of once per report.
- */
-export function queuedSerialiser(s: Sender): (report: Report) => string {
-  const head = `{"apiKey":${JSON.stringify(s.apiKey)},"source":`;
-  let tail = `,"received":${JSON.stringify(s.received)}`;
-  if (s.nickname) tail += `,"nickname":${JSON.stringify(s.nickname)}`;
-  if (s.consent) tail += ',"consent":true';
-  tail += '}';
-  return (report) => `${head}${JSON.stringify(reportSource(report))},"report":${JSON.stringify(report)}${tail}`;
 }
 
 /** Redis failed while the submission was being queued: 503, never 200 (api.md §0.8). */
@@ -109,7 +89,6 @@ export function submitRoutes(router: Router, services: Services, usage: UsageCou
       const received = Date.now();
       const store = sampled(key, Math.random());
       const sender = senderOf(ctx, key, received);
-      const queued = queuedSerialiser(sender);
       const staged = queues.staged(INCOMING);
       const guard = async (step: () => Promise<unknown>) => {
         try {
@@ -121,7 +100,7 @@ export function submitRoutes(router: Router, services: Services, usage: UsageCou
       // Reports reach Redis in groups while the body is still arriving, into a staging list
       // that becomes visible only at commit: a bad item later in the body leaves no trace.
       const sink = {
-        add: (reports: Report[]) => (store ? guard(() => staged.add(reports.map(queued))) : Promise.resolve()),
+        add: (reports: Report[]) => (store ? guard(() => staged.add(serialiseQueued(reports, sender))) : Promise.resolve()),
         reset: () => staged.abort(),
       };
       let count = 0;
