@@ -67,8 +67,9 @@ export interface CellAreaRecord extends AreaKey {
 // repeats of the first id, which IN ignores) keeps that cache small and every lookup prepared.
 const SIZES = [1, 2, 4, 8, 16, 32, 64, 128];
 
-function padded(ids: Buffer[]): { sql: string; params: Buffer[] } {
-  const size = SIZES.find((s) => s >= ids.length) ?? ids.length;
+/** The placeholders and parameters of an IN list padded to the smallest of `sizes` that holds the ids (else as is). */
+export function padded(ids: Buffer[], sizes: readonly number[] = SIZES): { sql: string; params: Buffer[] } {
+  const size = sizes.find((s) => s >= ids.length) ?? ids.length;
   const params = ids.slice();
   while (params.length < size) params.push(ids[0]);
   return { sql: new Array(size).fill('?').join(','), params };
@@ -92,7 +93,7 @@ export function findBlue(db: Queryable, macs: readonly Mac[]): Promise<MacStatio
   return findByMac(db, 'blue_station', macs);
 }
 
-function rowToCell(r: RowDataPacket): CellStation {
+export function rowToCell(r: RowDataPacket): CellStation {
   const radio = radioFromCode(Number(r.radio));
   if (!radio) throw new Error(`cell_station row with unknown radio ${r.radio}`);
   const cell = { radio, mcc: Number(r.mcc), mnc: Number(r.mnc), lac: Number(r.lac), cid: Number(r.cid), psc: num(r.psc) } as CellStation;
