@@ -102,6 +102,7 @@ export function positionsFromStations(q: LocateQuery, m: StationMatches, now: Da
         signal: lookup?.signal,
         age: lookup?.age,
         radius: s.radius,
+        samples: s.samples,
         key: s.mac,
         seenToday: seenToday(s.lastSeen, now),
       };

@@ -20,6 +20,8 @@ export interface NetworkMatch {
   seenToday?: boolean;
   /** The station's radius (metres from its position to its farthest observation); null if unknown. */
   radius?: number | null;
+  /** Observations the station's position was learned from; null if unknown. */
+  samples?: number | null;
 }
 
 export interface LocatedCluster {
@@ -39,6 +41,11 @@ interface KindRules {
   minAccuracy: number;
   maxAccuracy: number;
   defaultSignal: number;
+  /**
+   * A station whose samples per square metre of its extent fall below this share of the median of
+   * the other networks heard with it is left out (0: never). See `thinlySampled`.
+   */
+  minDensityRatio: number;
 }
 
 // Reference constants (api/locate/constants.py, models/constants.py MIN_*_SIGNAL), except the
@@ -52,8 +59,8 @@ interface KindRules {
 //   no access point carries: a mobile hotspot or a moved AP. Leaving these out cut the simulated
 //   answers moved by roaming hotspots from 66 to 12 of 216, for 0.1 m of median error.
 export const NETWORK_RULES: Readonly<Record<NetworkKind, KindRules>> = {
-  wifi: { clusterDistance: 1000, reach: 500, maxNetworks: 20, minAccuracy: 10, maxAccuracy: 500, defaultSignal: -100 },
-  blue: { clusterDistance: 100, reach: 100, maxNetworks: 10, minAccuracy: 10, maxAccuracy: 50, defaultSignal: -127 },
+  wifi: { clusterDistance: 1000, reach: 500, maxNetworks: 20, minAccuracy: 10, maxAccuracy: 500, defaultSignal: -100, minDensityRatio: 0.2 },
+  blue: { clusterDistance: 100, reach: 100, maxNetworks: 10, minAccuracy: 10, maxAccuracy: 50, defaultSignal: -127, minDensityRatio: 0 },
 };
 
 /**
@@ -261,6 +268,9 @@ function locateCluster(cluster: readonly NetworkMatch[], kind: NetworkKind): Loc
 
 const clusterScore = (c: readonly NetworkMatch[]): number => c.reduce((s, m) => s + m.score, 0);
 
+/** Networks left out of one answer at most, one per round (each round clusters again). */
+export const MAX_MISFITS = 5;
+
 /**
  * The result of the best cluster of ≥2 found networks: highest summed score, ties by more
  * networks, then the first. Ichnos differs from the reference here (api.md §8.5 yields one result
@@ -269,12 +279,14 @@ const clusterScore = (c: readonly NetworkMatch[]): number => c.reduce((s, m) => 
  * the main cluster whenever it lies within 1.5× the main cluster's accuracy. Measured with
  * `ichnos eval` (default world, 500 m clusters): WiFi p90 error 126 m with every cluster, 105 m
  * with the best one (oracle 58 m). Side clusters are what moved stations and mobile hotspots form.
- * Stations heard beyond the kind's reach (mobile hotspots, moved APs) are left out first.
+ * Stations heard beyond the kind's reach (mobile hotspots, moved APs) are left out first; then
+ * the best cluster's worst misfit (`misfitSeverities`), one at a time: a misplaced network shapes
+ * the clusters (complete linkage), the others' mean and their median density, so the rest are
+ * judged again, and clustered again, without it — it must not decide the fate of genuine ones.
  */
 export function locateNetworks(matches: readonly NetworkMatch[], kind: NetworkKind): LocatedCluster[] {
   const { reach, clusterDistance } = NETWORK_RULES[kind];
   let pool = matches.filter((m) => m.radius == null || m.radius <= reach);
-  // A contradicted network also shaped the clusters (complete linkage), so cluster again without it.
   for (let round = 0; ; round++) {
     const clusters = clusterNetworks(pool, clusterDistance);
     if (clusters.length === 0) return [];
@@ -283,40 +295,70 @@ export function locateNetworks(matches: readonly NetworkMatch[], kind: NetworkKi
       const d = clusterScore(c) - clusterScore(best);
       if (d > 0 || (d === 0 && c.length > best.length)) best = c;
     }
-    const out = contradicted(best, kind);
-    if (out.size === 0 || round === 2) return [locateCluster(best, kind)];
-    pool = pool.filter((m) => !out.has(m));
+    const worst = round < MAX_MISFITS ? worstMisfit(best, kind) : null;
+    if (worst === null) return [locateCluster(best, kind)];
+    pool = pool.filter((m) => m !== worst);
   }
 }
 
+/** The network of the cluster with the largest misfit severity above 1, if any. */
+export function worstMisfit(cluster: readonly NetworkMatch[], kind: NetworkKind): NetworkMatch | null {
+  const severity = misfitSeverities(cluster, kind);
+  let worst = -1;
+  for (let i = 0; i < cluster.length; i++) if (severity[i] > 1 && (worst < 0 || severity[i] > severity[worst])) worst = i;
+  return worst < 0 ? null : cluster[worst];
+}
+
 /**
- * Strongly heard networks that the rest of the cluster contradicts (WiFi only; Ichnos, not the
- * reference): a network heard at ≥ −60 dBm is within a few tens of metres of the phone, at
- * ≥ −75 dBm within ~150 m, so if the weighted mean of the other networks lies more than 150 m
- * (250 m) from it, it is the one out of place — a hotspot back at a stop far from where it was
- * learned, or a moved AP — and, being strong, it would otherwise dominate the estimate. Two
- * networks must remain (two alone cannot tell which one is wrong). Measured with `ichnos eval`: answers moved
- * by hotspots back where they had been seen 4 → 1 of 10, WiFi median/p90 error unchanged.
+ * How far each network of a cluster is out of place (WiFi only; Ichnos, not the reference): the
+ * larger of two ratios, where > 1 means it should be left out. Two networks must remain besides
+ * it (two alone cannot tell which one is wrong), so clusters of < 3 have none.
+ *
+ * Contradicted, strongly heard: a network heard at ≥ −60 dBm is within a few tens of metres of
+ * the phone, at ≥ −75 dBm within ~150 m, so its distance to the weighted mean of the other
+ * networks ÷ 150 m (250 m): beyond, it is the one out of place — a hotspot back at a stop far from
+ * where it was learned, or a moved AP — and, being strong, it would otherwise dominate the
+ * estimate. Measured with `ichnos eval`: answers moved by hotspots back where they had been seen
+ * 4 → 1 of 10, WiFi median/p90 error unchanged.
+ *
+ * Thinly sampled: a fixed access point is heard by every stumbler who passes within its range,
+ * so its samples grow with the area its observations cover, and the other networks heard with it
+ * share the same density of stumbling. A mobile hotspot is switched on for minutes at each place:
+ * its observations can cover as much ground (several stops) with a fraction of the samples. The
+ * ratio is `minDensityRatio` × the median of the other networks' samples ÷ max(radius, 50 m)² over
+ * its own, with ≥ 3 others of known samples and radius to compare with.
  */
-export function contradicted(cluster: readonly NetworkMatch[], kind: NetworkKind): Set<NetworkMatch> {
+export function misfitSeverities(cluster: readonly NetworkMatch[], kind: NetworkKind): number[] {
   const rules = NETWORK_RULES[kind];
-  const out = new Set<NetworkMatch>();
-  if (kind !== 'wifi' || cluster.length < 3) return out;
+  const severity = new Array<number>(cluster.length).fill(0);
+  if (kind !== 'wifi' || cluster.length < 3) return severity;
   const signal = (m: NetworkMatch): number => m.signal || rules.defaultSignal;
   // f² weights: the least-squares optimum of locateCluster is the f²-weighted mean.
-  const weight = (m: NetworkMatch): number => observationFactor(signal(m), m.age) ** 2;
-  // Strongest first, each against the others still in: a strong stray would otherwise drag the
-  // others' mean towards itself and make the genuine networks look out of place.
-  for (const m of [...cluster].sort((a, b) => signal(b) - signal(a))) {
+  const weights = cluster.map((m) => observationFactor(signal(m), m.age) ** 2);
+  cluster.forEach((m, i) => {
     const limit = signal(m) >= -60 ? 150 : signal(m) >= -75 ? 250 : null;
-    if (limit === null) break;
-    const others = cluster.filter((o) => o !== m && !out.has(o));
-    if (others.length < 2) break;
-    const mean = weightedMean(others, others.map(weight));
-    if (distance(mean.lat, mean.lon, m.lat, m.lon) > limit) out.add(m);
-  }
-  return out;
+    if (limit === null) return;
+    const others = cluster.filter((_, j) => j !== i);
+    const mean = weightedMean(others, weights.filter((_, j) => j !== i));
+    severity[i] = distance(mean.lat, mean.lon, m.lat, m.lon) / limit;
+  });
+  if (rules.minDensityRatio <= 0) return severity;
+  const known: number[] = [];
+  cluster.forEach((m, i) => {
+    if (m.samples != null && m.samples > 0 && m.radius != null) known.push(i);
+  });
+  if (known.length < 4) return severity;
+  const density = (m: NetworkMatch): number => (m.samples as number) / Math.max(m.radius as number, DENSITY_MIN_RADIUS) ** 2;
+  const densities = known.map((i) => density(cluster[i]));
+  known.forEach((i, k) => {
+    const others = densities.filter((_, j) => j !== k);
+    const thin = (rules.minDensityRatio * percentile(others, 50)) / densities[k];
+    if (thin > severity[i]) severity[i] = thin;
+  });
+  return severity;
 }
+
+const DENSITY_MIN_RADIUS = 50;
 
 /**
  * Region variant (§8.5): station scores summed per station region; regions the lookup does

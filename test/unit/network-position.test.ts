@@ -5,13 +5,15 @@ import { distance } from '../../src/geo/distance.js';
 import {
   clusterNetworks,
   completeLinkage,
-  contradicted,
   locateNetworks,
+  MAX_MISFITS,
+  misfitSeverities,
   type NetworkMatch,
   observationFactor,
   percentile,
   refinePosition,
   regionsFromNetworks,
+  worstMisfit,
 } from '../../src/providers/network-position.js';
 
 const LAT = 51.5;
@@ -289,17 +291,31 @@ describe('strongly heard networks the others contradict (Ichnos, WiFi)', () => {
 
   test('a network heard at ≥ −60 dBm but > 150 m from where the others put the phone is left out', () => {
     const hotspot = at(700, 0, { signal: -55, key: 'hot' });
-    assert.deepEqual([...contradicted([...aps(), hotspot], 'wifi')].map((m) => m.key), ['hot']);
+    assert.equal(worstMisfit([...aps(), hotspot], 'wifi')?.key, 'hot');
+    const severity = misfitSeverities([...aps(), hotspot], 'wifi');
+    assert.ok(severity[4] > 3, `${severity}`);
     const [r] = locateNetworks([...aps(), hotspot], 'wifi');
     assert.deepEqual(r.usedNetworks.map((u) => u.key).sort(), ['a', 'b', 'c', 'd']);
     assert.ok(distance(r.lat, r.lon, LAT, LON) < 50);
   });
 
   test('weaker networks, nearby ones, two-network clusters and Bluetooth are never contradicted', () => {
-    assert.equal(contradicted([...aps(), at(700, 0, { signal: -85 })], 'wifi').size, 0);
-    assert.equal(contradicted([...aps(), at(200, 0, { signal: -70 })], 'wifi').size, 0);
-    assert.equal(contradicted([at(0, 0, { signal: -50 }), at(400, 0, { signal: -50 })], 'wifi').size, 0);
-    assert.equal(contradicted([at(0, 0), at(10, 0), at(60, 0, { signal: -40 })], 'blue').size, 0);
+    assert.equal(worstMisfit([...aps(), at(700, 0, { signal: -85 })], 'wifi'), null);
+    assert.equal(worstMisfit([...aps(), at(200, 0, { signal: -70 })], 'wifi'), null);
+    assert.equal(worstMisfit([at(0, 0, { signal: -50 }), at(400, 0, { signal: -50 })], 'wifi'), null);
+    assert.equal(worstMisfit([at(0, 0), at(10, 0), at(60, 0, { signal: -40 })], 'blue'), null);
+  });
+
+  test('the worst goes first: a strong stray does not take a strong genuine network with it', () => {
+    // eval seed 1: an AP heard at −43 dBm and a hotspot at −55 dBm 770 m away. Judged strongest
+    // first, the AP was compared with a mean the hotspot dragged 300 m away and left out too.
+    const weak = [at(0, 0, { signal: -80, key: 'a' }), at(60, 0, { signal: -82, key: 'b' }), at(0, 60, { signal: -85, key: 'c' }), at(-50, -20, { signal: -88, key: 'd' })];
+    const strong = at(20, 20, { signal: -43, key: 'strong' });
+    const hotspot = at(770, 0, { signal: -55, key: 'hot' });
+    const severity = misfitSeverities([...weak, strong, hotspot], 'wifi');
+    assert.ok(severity[4] > 1, 'the genuine AP alone looks out of place next to the stray');
+    assert.equal(worstMisfit([...weak, strong, hotspot], 'wifi')?.key, 'hot');
+    assert.deepEqual(locateNetworks([...weak, strong, hotspot], 'wifi'), locateNetworks([...weak, strong], 'wifi'));
   });
 
   test('once it is out, the clusters are formed again without it', () => {
@@ -309,5 +325,75 @@ describe('strongly heard networks the others contradict (Ichnos, WiFi)', () => {
     const hotspot = at(900, 0, { signal: -50, key: 'hot' });
     const [r] = locateNetworks([...aps(), ...south, hotspot], 'wifi');
     assert.deepEqual(r.usedNetworks.map((u) => u.key).sort(), ['a', 'b', 'c', 'd', 's1', 's2']);
+  });
+
+  test('property: a strong stray > 400 m from a tight group never moves the answer', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ n: fc.integer({ min: -40, max: 40 }), e: fc.integer({ min: -40, max: 40 }), signal: fc.integer({ min: -95, max: -76 }) }), { minLength: 3, maxLength: 12 }),
+        fc.integer({ min: 400, max: 900 }),
+        fc.double({ min: 0, max: 2 * Math.PI, noNaN: true }),
+        fc.integer({ min: -60, max: -30 }),
+        (specs, far, bearing, strayDbm) => {
+          const group = specs.map((g, i) => at(g.n, g.e, { signal: g.signal, key: `g${i}` }));
+          const genuineStrong = at(0, 0, { signal: -45, key: 'strong' });
+          const stray = at(far * Math.cos(bearing), far * Math.sin(bearing), { signal: strayDbm, key: 'stray' });
+          const without = locateNetworks([...group, genuineStrong], 'wifi');
+          assert.deepEqual(locateNetworks([...group, genuineStrong, stray], 'wifi'), without);
+        },
+      ),
+    );
+  });
+});
+
+describe('thinly sampled networks (Ichnos, WiFi): few samples over a large extent', () => {
+  // Equal density: samples = 1 per 1 000 m² of max(radius, 50 m)².
+  const ap = (n: number, e: number, radius: number, key: string, o: Partial<NetworkMatch> = {}) =>
+    at(n, e, { radius, samples: Math.round((radius * radius) / 1000), signal: -85, key, ...o });
+  const aps = () => [ap(0, 0, 300, 'a'), ap(50, 0, 400, 'b'), ap(0, 60, 250, 'c'), ap(-40, 30, 350, 'd')];
+
+  test('a network with < 0.2 × the others\' median samples per m² of its extent is left out', () => {
+    // eval seed 3: a bus hotspot met at four stops, radius 495 m from 36 samples, where the APs
+    // heard with it had ~125 over ~400 m.
+    const hotspot = at(300, 0, { radius: 495, samples: 36, signal: -91, key: 'hot' });
+    const severity = misfitSeverities([...aps(), hotspot], 'wifi');
+    assert.ok(severity[4] > 1 && severity.slice(0, 4).every((v) => v < 1), `${severity}`);
+    const [r] = locateNetworks([...aps(), hotspot], 'wifi');
+    assert.deepEqual(r.usedNetworks.map((u) => u.key).sort(), ['a', 'b', 'c', 'd']);
+    // At a quarter of the density it stays (the ratio is 0.2).
+    const sparse = at(300, 0, { radius: 400, samples: 40, key: 'sparse' });
+    assert.equal(worstMisfit([...aps(), sparse], 'wifi'), null);
+  });
+
+  test('needs three others with known samples and radius; small radii count as 50 m; Bluetooth is exempt', () => {
+    const hotspot = at(300, 0, { radius: 495, samples: 5, key: 'hot' });
+    assert.equal(worstMisfit([...aps().slice(0, 2), at(20, 20, { key: 'x' }), hotspot], 'wifi'), null);
+    assert.equal(worstMisfit([...aps().slice(0, 3), hotspot], 'wifi')?.key, 'hot');
+    // One sample at radius 0 is as dense as 1 per 2 500 m², not infinitely sparse or dense.
+    assert.equal(worstMisfit([...aps(), at(10, 10, { radius: 0, samples: 1, key: 'single' })], 'wifi'), null);
+    assert.equal(worstMisfit([...aps(), hotspot].map((m) => ({ ...m, signal: -90 })), 'blue'), null);
+  });
+
+  test('property: a network at a fifth of the density of the others never moves the answer', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ n: fc.integer({ min: -150, max: 150 }), e: fc.integer({ min: -150, max: 150 }), radius: fc.integer({ min: 50, max: 500 }), signal: fc.integer({ min: -95, max: -76 }) }), { minLength: 3, maxLength: 15 }),
+        fc.double({ min: 0.001, max: 0.01, noNaN: true }),
+        fc.record({ n: fc.integer({ min: -600, max: 600 }), e: fc.integer({ min: -600, max: 600 }), radius: fc.integer({ min: 50, max: 500 }), signal: fc.integer({ min: -95, max: -76 }) }),
+        fc.double({ min: 0.01, max: 0.19, noNaN: true }),
+        (specs, density, h, share) => {
+          const group = specs.map((g, i) => at(g.n, g.e, { radius: g.radius, samples: density * g.radius ** 2, signal: g.signal, key: `g${i}` }));
+          const hotspot = at(h.n, h.e, { radius: h.radius, samples: share * density * h.radius ** 2, signal: h.signal, key: 'hot' });
+          assert.deepEqual(locateNetworks([...group, hotspot], 'wifi'), locateNetworks(group, 'wifi'));
+        },
+      ),
+    );
+  });
+
+  test(`at most ${MAX_MISFITS} networks are left out of one answer`, () => {
+    const thin = Array.from({ length: 8 }, (_, i) => at(i * 10, 0, { radius: 450, samples: 2, key: `t${i}` }));
+    const many = [...aps(), ...aps().map((m) => ({ ...m, key: `${m.key}2` })), ...aps().map((m) => ({ ...m, key: `${m.key}3` })), ...thin];
+    const [r] = locateNetworks(many, 'wifi');
+    assert.equal(r.usedNetworks.length, Math.min(20, many.length - MAX_MISFITS));
   });
 });
