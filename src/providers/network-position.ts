@@ -333,14 +333,25 @@ export function misfitSeverities(cluster: readonly NetworkMatch[], kind: Network
   const severity = new Array<number>(cluster.length).fill(0);
   if (kind !== 'wifi' || cluster.length < 3) return severity;
   const signal = (m: NetworkMatch): number => m.signal || rules.defaultSignal;
-  // f² weights: the least-squares optimum of locateCluster is the f²-weighted mean.
+  // f² weights: the least-squares optimum of locateCluster is the f²-weighted mean. The others'
+  // mean is the whole sum less the network's own term (longitudes relative to the first, as in
+  // weightedMean, so it holds across ±180°).
+  const ref = cluster[0].lon;
   const weights = cluster.map((m) => observationFactor(signal(m), m.age) ** 2);
+  let sw = 0;
+  let sLat = 0;
+  let sLon = 0;
+  cluster.forEach((m, i) => {
+    sw += weights[i];
+    sLat += weights[i] * m.lat;
+    sLon += weights[i] * lonDelta(ref, m.lon);
+  });
   cluster.forEach((m, i) => {
     const limit = signal(m) >= -60 ? 150 : signal(m) >= -75 ? 250 : null;
     if (limit === null) return;
-    const others = cluster.filter((_, j) => j !== i);
-    const mean = weightedMean(others, weights.filter((_, j) => j !== i));
-    severity[i] = distance(mean.lat, mean.lon, m.lat, m.lon) / limit;
+    const w = sw - weights[i];
+    const mean = { lat: (sLat - weights[i] * m.lat) / w, lon: normLon(ref + (sLon - weights[i] * lonDelta(ref, m.lon)) / w) };
+    severity[i] = pairDistance(mean, m, limit) / limit;
   });
   if (rules.minDensityRatio <= 0) return severity;
   const known: number[] = [];
@@ -349,10 +360,15 @@ export function misfitSeverities(cluster: readonly NetworkMatch[], kind: Network
   });
   if (known.length < 4) return severity;
   const density = (m: NetworkMatch): number => (m.samples as number) / Math.max(m.radius as number, DENSITY_MIN_RADIUS) ** 2;
-  const densities = known.map((i) => density(cluster[i]));
-  known.forEach((i, k) => {
-    const others = densities.filter((_, j) => j !== k);
-    const thin = (rules.minDensityRatio * percentile(others, 50)) / densities[k];
+  // Ascending; the median of the others skips the network's own rank (no sort per network).
+  const order = known.map((i) => ({ i, d: density(cluster[i]) })).sort((a, b) => a.d - b.d);
+  const rank = (order.length - 2) / 2;
+  const lo = Math.floor(rank);
+  const hi = Math.ceil(rank);
+  order.forEach(({ i, d }, own) => {
+    const at = (r: number): number => order[r < own ? r : r + 1].d;
+    const median = at(lo) + (at(hi) - at(lo)) * (rank - lo);
+    const thin = (rules.minDensityRatio * median) / d;
     if (thin > severity[i]) severity[i] = thin;
   });
   return severity;
