@@ -172,8 +172,9 @@ function printSimulation(s: ReturnType<typeof simulationSummary>): void {
     ['somewhere new', s.hotspots.newPlace],
   ] as const) {
     console.log(
-      `Mobile hotspots heard ${label}: ${h.queries} held-out queries; the answer moved in ${h.moved} when they were left out ` +
-        `(largest shift ${h.maxShift.toFixed(1)} m; error grew in ${h.worse})`,
+      `Mobile hotspots heard ${label}: ${h.queries} held-out queries; the answer moved in ${h.moved} when those not where the database has them were left out ` +
+        `(largest shift ${h.maxShift.toFixed(1)} m; error grew in ${h.worse}); ${h.inPlace} heard one where the database has it (learned ≤ 100 m away); ` +
+        `every hotspot left out: moved ${h.strict.moved} (largest shift ${h.strict.maxShift.toFixed(1)} m; error grew in ${h.strict.worse})`,
     );
   }
 }

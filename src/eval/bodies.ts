@@ -75,6 +75,11 @@ export interface QueryParts {
   hotspots?: boolean;
   cells?: boolean;
   blue?: boolean;
+  /**
+   * MACs left out after the ≤ 30 strongest were chosen: the phone's report without them, so the
+   * other networks stay those it reported (not a 31st moving up in their place).
+   */
+  without?: ReadonlySet<string>;
 }
 
 /** Scan age in ms, fixed per station so query variants differ only in what they leave out. */
@@ -83,7 +88,9 @@ const ageOf = (mac: string, base: number): number => base + (Number.parseInt(mac
 /** A microG-style /v1/geolocate body with the chosen parts of a scan (≤ 30 strongest WiFi). */
 export function locateBody(scan: Scan, parts: QueryParts): Json {
   const body: Json = { considerIp: false, fallbacks: { lacf: true, ipf: false } };
-  const wifi = [...(parts.wifi ? scan.wifi : []), ...(parts.hotspots ? scan.hotspots : [])].sort((a, b) => b.signal - a.signal).slice(0, 30);
+  const strongest = [...(parts.wifi ? scan.wifi : []), ...(parts.hotspots ? scan.hotspots : [])].sort((a, b) => b.signal - a.signal).slice(0, 30);
+  const without = parts.without;
+  const wifi = without ? strongest.filter((h) => !without.has(h.station.mac)) : strongest;
   if (wifi.length) body.wifiAccessPoints = wifi.map((h) => wifiEntry(h, 'locate', ageOf(h.station.mac, 1000)));
   if (parts.cells && scan.cells.length) body.cellTowers = scan.cells.map((h) => cellEntry(h, 'locate', ageOf(h.station.cid.toString(16).padStart(4, '0'), 0)));
   if (parts.blue && scan.blue.length) body.bluetoothBeacons = scan.blue.map(blueEntry);

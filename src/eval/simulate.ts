@@ -2,12 +2,12 @@
 // /v2/geosubmit, drain the pipeline, then ask /v1/geolocate at held-out points.
 import { distance } from '../geo/distance.js';
 import { CLIENT_HEADERS, geosubmitItem, locateBody, type QueryParts } from './bodies.js';
-import { answeringSource, ServiceClient } from './client.js';
+import { answeringSource, type LocateAnswer, ServiceClient } from './client.js';
 import { Radio, type Scan } from './hearing.js';
 import { type OracleKind, oracle } from './oracle.js';
 import { Rng } from './prng.js';
 import type { Answer } from './scorer.js';
-import { type LearnedStations, learnedStations } from './stations.js';
+import { hotspotsInPlace, type LearnedStations, learnedStations } from './stations.js';
 import type { Target } from './target.js';
 import { DEFAULT_WALKS, generateStumblers, type Stumbler, streetPoint, type WalkOptions } from './walks.js';
 import { buildWorld, DEFAULT_WORLD, type Hotspot, type Point, type World, type WorldOptions } from './world.js';
@@ -74,14 +74,26 @@ export function submissions(scenario: Scenario, startMs: number): Submission[] {
   return out;
 }
 
-export interface HotspotCase {
-  /** Held-out full queries in which at least one hotspot was heard. */
-  queries: number;
-  /** Of those, answers that changed (> 0.5 m, or their accuracy did) when the hotspots were left out. */
+export interface Moves {
+  /** Answers that changed (> 0.5 m, or their accuracy did) when those hotspots were left out. */
   moved: number;
   maxShift: number;
   /** Of the moved answers, those whose error grew by more than 1 m because of the hotspot. */
   worse: number;
+}
+
+export interface HotspotCase extends Moves {
+  /** Held-out full queries in which at least one hotspot was heard. */
+  queries: number;
+  /**
+   * Of those, queries hearing a hotspot where the database has it (usable, learned within 100 m
+   * of where it is now: `hotspotsInPlace`). `moved`, `maxShift` and `worse` (the target) leave
+   * out only the other hotspots: one in place is, at that moment, an access point where the
+   * database says.
+   */
+  inPlace: number;
+  /** Stricter: every hotspot left out, those where the database has them too. */
+  strict: Moves;
 }
 
 /**
@@ -117,6 +129,17 @@ async function inParallel<T>(items: readonly T[], width: number, fn: (item: T) =
   );
 }
 
+/** Count whether leaving hotspots out moved the answer, by how much, and whether they made it worse. */
+export function countMove(m: Moves, full: LocateAnswer | null, without: LocateAnswer | null, truth: { lat: number; lon: number }): void {
+  const shift = full && without ? distance(full.lat, full.lng, without.lat, without.lng) : full || without ? Number.POSITIVE_INFINITY : 0;
+  if (shift > 0.5 || (full && without && Math.abs(full.accuracy - without.accuracy) > 0.5)) {
+    m.moved++;
+    const err = (a: LocateAnswer | null) => (a ? distance(truth.lat, truth.lon, a.lat, a.lng) : Number.POSITIVE_INFINITY);
+    if (err(full) > err(without) + 1) m.worse++;
+  }
+  if (shift > m.maxShift) m.maxShift = shift;
+}
+
 const ORACLE_KIND: Readonly<Record<string, OracleKind>> = { wifi: 'wifi', blue: 'blue', cell: 'cell' };
 
 export async function runSimulation(target: Target, o: SimOptions, log: (msg: string) => void): Promise<SimRun> {
@@ -138,11 +161,13 @@ export async function runSimulation(target: Target, o: SimOptions, log: (msg: st
   t0 = Date.now();
   const toLatLon = scenario.world.toLatLon;
   const answers: Answer[] = [];
-  const empty = (): HotspotCase => ({ queries: 0, moved: 0, maxShift: 0, worse: 0 });
+  const inPlace = await hotspotsInPlace(target.worker.db.write, scenario.world);
+  const noMoves = (): Moves => ({ moved: 0, maxShift: 0, worse: 0 });
+  const empty = (): HotspotCase => ({ queries: 0, inPlace: 0, ...noMoves(), strict: noMoves() });
   const hotspots: HotspotInfluence = { knownPlace: empty(), newPlace: empty() };
   let counts = await client.answerCounts();
   // One request at a time: the answers counter's delta names the source of each answer.
-  const ask = async (variant: string, h: HeldOut, parts: QueryParts): Promise<{ lat: number; lng: number; accuracy: number } | null> => {
+  const ask = async (variant: string, h: HeldOut, parts: QueryParts): Promise<LocateAnswer | null> => {
     const answer = await client.locate(locateBody(h.scan, parts));
     const after = await client.answerCounts();
     const source = answeringSource(counts, after) ?? 'unknown';
@@ -155,23 +180,27 @@ export async function runSimulation(target: Target, o: SimOptions, log: (msg: st
     answers.push({ variant, source, error, accuracy: answer?.accuracy ?? null, oracleError: ol ? distance(truth.lat, truth.lon, ol.lat, ol.lon) : null });
     return answer;
   };
+  const everything: QueryParts = { wifi: true, hotspots: true, cells: true, blue: true };
+  // The phone's report without some hotspots (not counted as answers).
+  const leaveOut = async (h: HeldOut, macs: ReadonlySet<string>): Promise<LocateAnswer | null> => {
+    const answer = await client.locate(locateBody(h.scan, { ...everything, without: macs }));
+    counts = await client.answerCounts();
+    return answer;
+  };
   for (const h of scenario.heldOut) {
-    const full = await ask('full', h, { wifi: true, hotspots: true, cells: true, blue: true });
+    const full = await ask('full', h, everything);
     await ask('cells', h, { cells: true });
-    if (h.scan.hotspots.length > 0) {
-      const c = h.scan.hotspots.some((x) => atKnownPlace(x.station)) ? hotspots.knownPlace : hotspots.newPlace;
-      c.queries++;
-      const without = await client.locate(locateBody(h.scan, { wifi: true, cells: true, blue: true }));
-      counts = await client.answerCounts();
-      const shift = full && without ? distance(full.lat, full.lng, without.lat, without.lng) : full || without ? Number.POSITIVE_INFINITY : 0;
-      if (shift > 0.5 || (full && without && Math.abs(full.accuracy - without.accuracy) > 0.5)) {
-        c.moved++;
-        const truth = toLatLon(h.truth);
-        const err = (a: typeof full) => (a ? distance(truth.lat, truth.lon, a.lat, a.lng) : Number.POSITIVE_INFINITY);
-        if (err(full) > err(without) + 1) c.worse++;
-      }
-      if (shift > c.maxShift) c.maxShift = shift;
-    }
+    if (h.scan.hotspots.length === 0) continue;
+    const c = h.scan.hotspots.some((x) => atKnownPlace(x.station)) ? hotspots.knownPlace : hotspots.newPlace;
+    c.queries++;
+    const all = new Set(h.scan.hotspots.map((x) => x.station.mac));
+    const misplaced = new Set([...all].filter((mac) => !inPlace.has(mac)));
+    if (misplaced.size < all.size) c.inPlace++;
+    const truth = toLatLon(h.truth);
+    const withoutAll = await leaveOut(h, all);
+    countMove(c.strict, full, withoutAll, truth);
+    const withoutMisplaced = misplaced.size === all.size ? withoutAll : misplaced.size === 0 ? full : await leaveOut(h, misplaced);
+    countMove(c, full, withoutMisplaced, truth);
   }
   return { answers, hotspots, stations, reports, requests: subs.length, seconds: { submit: submitS, drain: drainS, locate: (Date.now() - t0) / 1000 } };
 }

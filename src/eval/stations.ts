@@ -48,3 +48,23 @@ export async function learnedStations(db: Pool, world: World): Promise<LearnedSt
     hotspots: { stations: world.hotspots.length, learned: hot.size, usable: usableHot.length, usableRadius: errorStats(usableHot.flatMap((s) => (s.radius === null ? [] : [s.radius]))) },
   };
 }
+
+/** Metres from its learned position within which a hotspot counts as where the database has it. */
+export const IN_PLACE_DISTANCE = 100;
+
+/**
+ * The hotspots usable in the database (learned, not blocked) whose learned position lies within
+ * 100 m of where they are at query time: at that moment they are access points where the
+ * database says, so using them is no error (a bus hotspot met at one stop only, back there).
+ */
+export async function hotspotsInPlace(db: Pool, world: World, now = new Date()): Promise<Set<string>> {
+  const stored = await fetchAll(db, findWifi, world.hotspots.map((h) => h.mac));
+  const out = new Set<string>();
+  for (const h of world.hotspots) {
+    const s = stored.get(h.mac);
+    if (!h.now || !s || s.lat === null || s.lon === null || isBlocked(s, now)) continue;
+    const p = world.toLatLon(h.now);
+    if (distance(p.lat, p.lon, s.lat, s.lon) <= IN_PLACE_DISTANCE) out.add(h.mac);
+  }
+  return out;
+}

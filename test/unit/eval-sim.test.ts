@@ -5,7 +5,7 @@ import { Radio } from '../../src/eval/hearing.js';
 import { oracle, weightedCentroid } from '../../src/eval/oracle.js';
 import { hashGauss, inverseNormal, Rng } from '../../src/eval/prng.js';
 import { BLUE_MODEL, pathLoss, received, sectorAttenuation, shadowing, WIFI_MODEL } from '../../src/eval/radio.js';
-import { buildScenario, submissions } from '../../src/eval/simulate.js';
+import { buildScenario, countMove, submissions } from '../../src/eval/simulate.js';
 import { route, SIGMA_PER_ACCURACY } from '../../src/eval/walks.js';
 import { buildWorld, DEFAULT_WORLD } from '../../src/eval/world.js';
 
@@ -112,6 +112,37 @@ describe('world and scans', () => {
     assert.ok(Array.isArray(body.cellTowers));
     const full = locateBody(scan, { wifi: true, cells: true }) as { wifiAccessPoints: Array<{ signalStrength: number }> };
     assert.ok(full.wifiAccessPoints.length <= 30);
+  });
+
+  it('a body without some MACs keeps the other networks the phone reported (no 31st moves up)', () => {
+    const h = (mac: string, signal: number) => ({ station: { id: 0, mac, tx: 18, x: 0, y: 0 }, signal });
+    const wifi = Array.from({ length: 31 }, (_, i) => h(`00000000${(0x10 + i).toString(16)}00`, -50 - i));
+    const scan = { wifi, hotspots: [{ station: { ...h('020000000001', -40).station, ssid: 'AndroidAP_1', kind: 'roamer' as const, appearances: [], now: null }, signal: -40 }], blue: [], cells: [] };
+    const macs = (b: unknown) => ((b as { wifiAccessPoints: Array<{ macAddress: string }> }).wifiAccessPoints ?? []).map((w) => w.macAddress.replaceAll(':', ''));
+    const full = macs(locateBody(scan, { wifi: true, hotspots: true }));
+    assert.equal(full.length, 30);
+    assert.ok(full.includes('020000000001'));
+    const without = macs(locateBody(scan, { wifi: true, hotspots: true, without: new Set(['020000000001']) }));
+    assert.deepEqual(without, full.filter((m) => m !== '020000000001'));
+    // Re-choosing the 30 strongest without the hotspot would let the 31st AP in.
+    assert.equal(macs(locateBody(scan, { wifi: true })).length, 30);
+  });
+
+  it('countMove: a shift > 0.5 m or an accuracy change counts; worse when the error grew > 1 m', () => {
+    const truth = { lat: 48.85, lon: 2.35 };
+    const m = { moved: 0, maxShift: 0, worse: 0 };
+    const a = { lat: 48.85, lng: 2.35, accuracy: 50 };
+    countMove(m, a, { ...a }, truth);
+    countMove(m, a, { ...a, lat: 48.85 + 0.3 / 111_195 }, truth);
+    assert.deepEqual({ ...m, maxShift: Math.round(m.maxShift * 10) / 10 }, { moved: 0, maxShift: 0.3, worse: 0 });
+    countMove(m, a, { ...a, accuracy: 60 }, truth);
+    assert.equal(m.moved, 1);
+    assert.equal(m.worse, 0);
+    countMove(m, { ...a, lat: 48.85 + 20 / 111_195 }, a, truth);
+    assert.equal(m.moved, 2);
+    assert.equal(m.worse, 1);
+    countMove(m, null, a, truth);
+    assert.equal(m.maxShift, Number.POSITIVE_INFINITY);
   });
 
   it('the oracle is the 1/signal²-weighted centroid of true positions', () => {
