@@ -328,9 +328,9 @@ export function worstMisfit(cluster: readonly NetworkMatch[], kind: NetworkKind)
  * fraction of the samples. The ratio is `minDensityRatio` × the median of the other networks'
  * samples ÷ max(radius, 50 m)² over its own, with ≥ 3 others of known samples and radius to
  * compare with, and only for a network more than 150 m from the others' mean: a thin one that
- * agrees with them is a rarely met AP, whose removal cost accuracy (eval: seed 3 WiFi p90 ÷ oracle
- * 1.298 without this condition, 1.273 with it) and saved no answer from a hotspot. Measured with
- * `ichnos eval`, seeds 1–3: answers moved by hotspots somewhere new 0/2/3 → 0/0/0.
+ * agrees with them is a rarely met AP, whose removal cost accuracy (the eval's seed-3 queries
+ * replayed: WiFi p90 ÷ oracle 1.298 without this condition, 1.273 with it) and kept no hotspot out.
+ * Measured with `ichnos eval`, seeds 1–3: answers moved by hotspots somewhere new 0/2/3 → 0/0/0.
  */
 export function misfitSeverities(cluster: readonly NetworkMatch[], kind: NetworkKind): number[] {
   const rules = NETWORK_RULES[kind];
