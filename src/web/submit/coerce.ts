@@ -2,7 +2,7 @@
 // a value of the wrong type is an issue that fails the whole batch; an absent value is simply
 // left out. Every function here is total on any JSON value (no recursion, no throw).
 
-import { field, type Issues, isRecord } from '../../domain/issues.js';
+import { field, Issues, isRecord } from '../../domain/issues.js';
 import { parseRadio, type RadioName } from '../../domain/radio.js';
 import type { StationSource } from '../../domain/station.js';
 
@@ -111,6 +111,7 @@ export type FieldSpec<T> = { readonly [K in keyof T]?: readonly [input: string, 
 type Coerce = (v: unknown, issues: Issues, path: string, key?: string) => string | number | undefined;
 
 const COERCE: Readonly<Record<Kind, Coerce>> = { int, float, string: str, radio, source };
+const NO_ISSUES = new Issues();
 
 /** A FieldSpec turned into plain arrays and a map once (reading them is the hot loop of a batch). */
 export interface Fields<T> {
@@ -161,11 +162,39 @@ export function readFields<T>(obj: Record<string, unknown>, spec: Fields<T>, pat
  * kept instead of copied, which is what a well-behaved /v2/geosubmit client sends.
  */
 export function isNormalised(obj: Record<string, unknown>, spec: Fields<unknown>): boolean {
+  return normalised(obj, spec) === obj;
+}
+
+/**
+ * readFields in one pass over the object's own keys, for the common objects that allow it: every
+ * key one the spec reads under its own name, every value of its kind's JSON type (a number for
+ * int and float, a string otherwise), so that coercing it records no issue. Returns `obj` itself
+ * when no value changes, else a copy with the coerced values (in the object's key order);
+ * undefined when the object is not like that, and readFields must read it.
+ */
+export function normalised<T>(obj: Record<string, unknown>, spec: Fields<T>): Partial<T> | undefined {
+  let out: Record<string, unknown> | null = null;
   for (const key in obj) {
     const kind = spec.same.get(key);
-    if (kind === undefined || !isOutputForm(obj[key], kind)) return false;
+    if (kind === undefined) return undefined;
+    const v = obj[key];
+    if (isOutputForm(v, kind)) {
+      if (out !== null) out[key] = v;
+      continue;
+    }
+    if (typeof v !== (kind === 'int' || kind === 'float' ? 'number' : 'string')) return undefined;
+    if (out === null) {
+      out = {};
+      for (const k in obj) {
+        if (k === key) break;
+        out[k] = obj[k];
+      }
+    }
+    // Never recorded: such values are not issues.
+    const value = COERCE[kind](v, NO_ISSUES, '', key);
+    if (value !== undefined) out[key] = value;
   }
-  return true;
+  return (out ?? obj) as Partial<T>;
 }
 
 /** `v` is what its coercion returns for it (and so not absent, not an issue). */

@@ -10,7 +10,7 @@ import {
   field,
   fields,
   int,
-  isNormalised,
+  normalised,
   isoTime,
   Issues,
   isRecord,
@@ -213,12 +213,11 @@ function readPosition(item: Record<string, unknown>, spec: Compiled, path: strin
   }
   const raw = field(item, spec.positionKey);
   if (raw === undefined) return null;
-  const at = join(path, spec.positionKey);
   if (!isRecord(raw)) {
-    issues.add(at, notMapping(raw));
+    issues.add(join(path, spec.positionKey), notMapping(raw));
     return null;
   }
-  return isNormalised(raw, spec.position) ? raw : readFields(raw, spec.position, at, issues);
+  return normalised(raw, spec.position) ?? readFields(raw, spec.position, join(path, spec.positionKey), issues);
 }
 
 /**
@@ -247,8 +246,8 @@ function readList<T>(
       out ??= raw.slice(0, i);
       continue;
     }
-    const same = isNormalised(entry, list.fields);
-    const station = same ? (entry as Partial<T>) : readStation(entry, list, join(join(path, list.key), i), issues);
+    const station = normalised(entry, list.fields) ?? readStation(entry, list, join(join(path, list.key), i), issues);
+    const same = station === entry;
     const kept = keep === undefined || keep(station);
     if (out === null && same && kept) continue;
     out ??= raw.slice(0, i);
