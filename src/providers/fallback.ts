@@ -1,7 +1,7 @@
 // The external fallback position source (api.md §8.1, §8.8): asks a configured provider when
 // the local sources do not satisfy the query, behind a per-provider rate limit and an answer
 // cache. It never throws: every failure is no result plus a metric.
-import { Agent, type Dispatcher, interceptors, request } from 'undici';
+import type { Agent, Dispatcher, request as undiciRequest } from 'undici';
 import { type ApiKey, canFallback } from '../domain/apikey.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
@@ -89,9 +89,19 @@ function toAnswer(r: ExternalResult): FallbackAnswer {
   return answer;
 }
 
+/** The HTTP client of the fallback calls (undici, loaded on the first call). */
+interface HttpClient {
+  agent: Agent;
+  dispatcher: Dispatcher;
+  request: typeof undiciRequest;
+}
+
 export class FallbackProvider {
-  private readonly agent: Agent;
-  private readonly dispatcher: Dispatcher;
+  /**
+   * Made on the first external call: most deployments give no key a fallback, and loading
+   * undici up front held about 10 MB of every web process (measured by the memory work, #5).
+   */
+  private http: Promise<HttpClient> | null = null;
   private readonly cache: FallbackCache;
   private readonly timeoutMs: number;
   private readonly now: () => Date;
@@ -99,9 +109,6 @@ export class FallbackProvider {
   constructor(private readonly deps: FallbackDeps) {
     this.timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.now = deps.now ?? (() => new Date());
-    this.agent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
-    // At most one redirect, as the reference's HTTP session (§8.8).
-    this.dispatcher = this.agent.compose(interceptors.redirect({ maxRedirections: 1 }));
     this.cache = new FallbackCache(deps.redis, deps.keys, (operation, err) => this.redisFailed(operation, err));
   }
 
@@ -124,7 +131,16 @@ export class FallbackProvider {
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    if (this.http) await (await this.http).agent.close();
+  }
+
+  private client(): Promise<HttpClient> {
+    this.http ??= import('undici').then(({ Agent, interceptors, request }) => {
+      const agent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
+      // At most one redirect, as the reference's HTTP session (§8.8).
+      return { agent, dispatcher: agent.compose(interceptors.redirect({ maxRedirections: 1 })), request };
+    });
+    return this.http;
   }
 
   private async searchOrThrow(key: ApiKey, name: string, query: FallbackQuery): Promise<FallbackAnswer | null> {
@@ -186,13 +202,14 @@ export class FallbackProvider {
   private async post(url: string, body: JsonBody): Promise<HttpOutcome> {
     const payload = JSON.stringify(body);
     const deadline = Date.now() + this.timeoutMs;
+    const { dispatcher, request } = await this.client();
     for (let attempt = 0; ; attempt++) {
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), Math.max(0, deadline - Date.now()));
       try {
         const res = await request(url, {
           method: 'POST',
-          dispatcher: this.dispatcher,
+          dispatcher,
           signal: controller.signal,
           headers: { 'user-agent': 'ichnos', 'content-type': 'application/json', accept: 'application/json' },
           body: payload,
