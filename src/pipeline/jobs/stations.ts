@@ -79,7 +79,9 @@ export function macStationHandler<K extends MacKind>(kind: K): StationHandler<K>
         for (const [mac, g] of groups) {
           const result = applyBatch(kind, stored.get(mac) ?? null, g.obs, regions, now);
           if (!result.changed || !result.record) continue;
-          rows.push({ mac, ...result.record });
+          // the record is this batch's own object (applyBatch builds it): it takes its key in
+          // place, as a `{ mac, ...record }` copy would cost a spread per row
+          rows.push(Object.assign(result.record, { mac }));
           changes.set(result.change, (changes.get(result.change) ?? 0) + 1);
         }
         await upsertMacStations(conn, kind, rows);
@@ -111,7 +113,7 @@ export const cellStationHandler: StationHandler<'cell'> = async (services, batch
       for (const [key, g] of groups) {
         const result = applyBatch('cell', stored.get(key) ?? null, g.obs, regions, now);
         if (!result.changed || !result.record) continue;
-        rows.push({ ...g.id, psc: result.psc, ...(result.record as StationRecord) });
+        rows.push(Object.assign(result.record as StationRecord, g.id, { psc: result.psc }));
         changes.set(result.change, (changes.get(result.change) ?? 0) + 1);
         if (result.touchesArea) touched.push(areaOf(g.id));
       }
