@@ -1,5 +1,5 @@
-// Composes the web application from the services: the locate and region APIs on plain
-// node:http (fast-api.ts), everything else through Koa.
+// Composes the web application from the services: the locate, region and submit APIs on plain
+// node:http (fast-api.ts), everything else (monitoring, the site) through Koa.
 import type { RequestListener } from 'node:http';
 import Router from '@koa/router';
 import Koa from 'koa';
@@ -11,7 +11,7 @@ import { createSearcher } from '../providers/searcher.js';
 import { fastApi } from './fast-api.js';
 import { locateHandlers } from './routes/locate.js';
 import { monitorRoutes } from './routes/monitor.js';
-import { submitRoutes } from './routes/submit.js';
+import { submitHandlers } from './routes/submit.js';
 import { siteRoutes } from './site/routes.js';
 import { usageCounter } from './usage.js';
 
@@ -29,7 +29,6 @@ export function createApp(services: Services): IchnosApp {
   const searcher = createSearcher(services);
   // One usage counter for all routes: its batched counts are flushed once, on close.
   const usage = usageCounter(services);
-  submitRoutes(router, services, usage);
   siteRoutes(router, services);
 
   app.use(observe(services.log, services.metrics));
@@ -45,7 +44,8 @@ export function createApp(services: Services): IchnosApp {
   });
   // Koa logs errors it sees; ours are handled above, so keep its default handler quiet.
   app.silent = true;
-  const fast = fastApi(locateHandlers(services, searcher, usage), services.metrics, services.log);
+  const api = { ...locateHandlers(services, searcher, usage), ...submitHandlers(services, usage) };
+  const fast = fastApi(api, services.metrics, services.log);
   const koa = app.callback();
   return {
     listener: (req, res) => {

@@ -1,6 +1,6 @@
-// The locate and region APIs served on node:http directly. They are most of the traffic and the
-// cheapest requests, so Koa's own cost per request (≈ 110 µs of CPU here against 51 µs for a
-// bare node:http answer: bench/README) was most of theirs. Everything the Koa stack adds to these
+// The locate, region and submit APIs served on node:http directly. They are most of the traffic,
+// and locate and region are the cheapest requests, so Koa's own cost per request (≈ 110 µs of
+// CPU here against 51 µs for a bare node:http answer: bench/README) was most of theirs. Everything the Koa stack adds to these
 // paths is done here once, in the same shapes: path matching as @koa/router's (any letter case,
 // optional trailing slash), CORS (api.md §2.6), the security headers (§2.8), error envelopes
 // (middleware/errors.ts errorAnswer), one metrics sample and log line per request
@@ -11,7 +11,29 @@ import { redactKey } from '../domain/apikey.js';
 import { labelled, type Metrics } from '../metrics.js';
 import { afterEarlyAnswer } from './linger.js';
 import { errorAnswer } from './middleware/errors.js';
-import type { ApiHandler, LocateHandlers } from './routes/locate.js';
+
+/** What an API handler reads of a request. */
+export interface ApiCall {
+  req: IncomingMessage;
+  /** The `key` query parameter: its first value, undefined when absent. */
+  key: string | undefined;
+}
+
+/** An answer without a body (204): /v1/submit. */
+export const NO_CONTENT = Symbol('no content');
+
+/** A JSON body to answer 200 with, or NO_CONTENT. Errors are thrown (ApiError and the rest). */
+export type ApiHandler = (call: ApiCall) => Promise<Record<string, unknown> | typeof NO_CONTENT>;
+
+/** API paths (lower case, no trailing slash) and their handlers. */
+export type ApiHandlers = Readonly<Record<string, ApiHandler>>;
+
+/** The first value of a request header, undefined when absent or empty. */
+export function headerOf(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  const first = Array.isArray(v) ? v[0] : v;
+  return first === '' ? undefined : first;
+}
 
 /** Handles the request and returns true, or returns false for a path it does not serve. */
 export type FastListener = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -60,11 +82,8 @@ interface Metered {
   observe(seconds: number): void;
 }
 
-export function fastApi(handlers: LocateHandlers, metrics: Metrics, log: Logger): FastListener {
-  const routes = new Map<string, Route>([
-    ['/v1/geolocate', { path: '/v1/geolocate', handler: handlers.geolocate }],
-    ['/v1/country', { path: '/v1/country', handler: handlers.country }],
-  ]);
+export function fastApi(handlers: ApiHandlers, metrics: Metrics, log: Logger): FastListener {
+  const routes = new Map<string, Route>(Object.entries(handlers).map(([path, handler]) => [path, { path, handler }]));
   const meter = labelled(([route, method, status]): Metered => {
     const labels = { route, method, status };
     const counter = metrics.httpRequests.labels(labels);
@@ -100,10 +119,23 @@ export function fastApi(handlers: LocateHandlers, metrics: Metrics, log: Logger)
     }
   }
 
-  function answered(route: Route, req: IncomingMessage, res: ServerResponse, started: number, query: string, body: Record<string, unknown>): void {
+  function answered(
+    route: Route,
+    req: IncomingMessage,
+    res: ServerResponse,
+    started: number,
+    query: string,
+    body: Record<string, unknown> | typeof NO_CONTENT,
+  ): void {
     let status = 200;
     try {
-      send(req, res, 200, jsonHeaders(), JSON.stringify(body));
+      if (body === NO_CONTENT) {
+        status = 204;
+        res.writeHead(204, { ...CORS, ...SECURITY });
+        res.end();
+      } else {
+        send(req, res, 200, jsonHeaders(), JSON.stringify(body));
+      }
     } catch (err) {
       status = failed(route, req, res, err);
     }
@@ -132,7 +164,7 @@ export function fastApi(handlers: LocateHandlers, metrics: Metrics, log: Logger)
     const method = req.method;
     if (method === 'GET' || method === 'POST' || method === 'HEAD') {
       // .then rather than async/await: two promise hops fewer on every request.
-      let pending: Promise<Record<string, unknown>>;
+      let pending: ReturnType<ApiHandler>;
       try {
         pending = route.handler({ req, key: keyParam(query) });
       } catch (err) {

@@ -12,20 +12,8 @@ import { dailyLimitExceeded, notFound, parseError, secondsUntilUtcMidnight } fro
 import type { UsageCounter } from '../usage.js';
 import { consentOf } from './submit.js';
 import type { Searcher } from '../../providers/searcher.js';
+import { type ApiHandlers, headerOf } from '../fast-api.js';
 
-/** What a locate or region handler reads of a request. */
-export interface ApiCall {
-  req: IncomingMessage;
-  /** The `key` query parameter: its first value, undefined when absent. */
-  key: string | undefined;
-}
-
-export type ApiHandler = (call: ApiCall) => Promise<Record<string, unknown>>;
-
-export interface LocateHandlers {
-  geolocate: ApiHandler;
-  country: ApiHandler;
-}
 
 /** The request's JSON body; `undefined` when it is empty (or the method has none). */
 async function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
@@ -34,13 +22,13 @@ async function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown
   return parseJsonBody(raw, req.headers['content-type']);
 }
 
-export function locateHandlers(services: Services, searcher: Searcher, usage: UsageCounter): LocateHandlers {
+export function locateHandlers(services: Services, searcher: Searcher, usage: UsageCounter): ApiHandlers {
   const { config, metrics } = services;
   const maxBytes = Math.min(config.maxLocateBodyBytes, config.maxBodyBytes);
   const answered = labelled(([api, source, fallback]) => metrics.answers.labels({ api, source, fallback }));
 
   return {
-    async geolocate({ req, key: rawKey }) {
+    async '/v1/geolocate'({ req, key: rawKey }) {
       const key = await resolveKey(services, rawKey, 'locate');
       if (!key) throw new Error('unreachable: locate keys are required');
       const ip = clientIp(req, config.trustProxy);
@@ -49,8 +37,7 @@ export function locateHandlers(services: Services, searcher: Searcher, usage: Us
       }
       const parsed = searcher.parse((await readJson(req, maxBytes)) ?? {});
       if (!parsed.ok) throw parseError({ validation: parsed.validation });
-      const optIn = req.headers['x-ichnaea-contribute-opt-in'];
-      const consent = consentOf(Array.isArray(optIn) ? optIn[0] : optIn);
+      const consent = consentOf(headerOf(req, 'x-ichnaea-contribute-opt-in'));
       const answer = await searcher.locate(parsed.query, ip, key, { consent });
       answered('locate', answer?.answeredBy ?? 'none', answer?.fallback ?? '').inc();
       if (!answer) throw notFound();
@@ -59,7 +46,7 @@ export function locateHandlers(services: Services, searcher: Searcher, usage: Us
       return body;
     },
 
-    async country({ req, key: rawKey }) {
+    async '/v1/country'({ req, key: rawKey }) {
       const key = await resolveKey(services, rawKey, 'region');
       if (!key) throw new Error('unreachable: region keys are required');
       const ip = clientIp(req, config.trustProxy);

@@ -1,9 +1,8 @@
 // The submit APIs (api.md §5): /v2/geosubmit, /v1/geosubmit, /v1/submit. Key → daily limit →
 // body → parse (400 for the whole batch on a type error) → sample → queue. Reports go onto the
 // incoming Redis list all at once or not at all, and a Redis failure is 503: a 200/204 means
-// the data is queued (api.md §0.8).
-import type Router from '@koa/router';
-import type { Context } from 'koa';
+// the data is queued (api.md §0.8). Plain handlers of the node:http listener (../fast-api.ts).
+import type { IncomingMessage } from 'node:http';
 import type { Report } from '../../domain/report.js';
 import type { ApiKey } from '../../domain/apikey.js';
 import { queueSnapshot } from '../../pipeline/monitor.js';
@@ -16,8 +15,9 @@ import { dailyLimitExceeded, parseError, secondsUntilUtcMidnight, serviceUnavail
 import { BackPressure, RETRY_AFTER_S } from '../submit/back-pressure.js';
 import { type Sender, serialiseQueued } from '../submit/queued.js';
 import { readSubmission } from '../submit/read-submission.js';
-import { type UsageCounter, usageCounter } from '../usage.js';
-import { apiRoute, requestIp } from './api.js';
+import { clientIp } from '../client-ip.js';
+import { type ApiHandler, type ApiHandlers, headerOf, NO_CONTENT } from '../fast-api.js';
+import type { UsageCounter } from '../usage.js';
 
 type Flavour = 'v2' | 'v1' | 'v0';
 
@@ -54,18 +54,18 @@ export function consentOf(raw: string | undefined): boolean {
   return v === '1' || v === 'true';
 }
 
-function senderOf(ctx: Context, key: ApiKey | null, received: number): Sender {
+function senderOf(req: IncomingMessage, key: ApiKey | null, received: number): Sender {
   const sender: Sender = { apiKey: key?.validKey ?? null, received };
-  const nickname = nicknameOf(ctx.get('x-nickname') || undefined);
+  const nickname = nicknameOf(headerOf(req, 'x-nickname'));
   if (nickname) sender.nickname = nickname;
-  if (consentOf(ctx.get('x-ichnaea-contribute-opt-in') || undefined)) sender.consent = true;
+  if (consentOf(headerOf(req, 'x-ichnaea-contribute-opt-in'))) sender.consent = true;
   return sender;
 }
 
 /** Redis failed while the submission was being queued: 503, never 200 (api.md §0.8). */
 class NotQueued extends Error {}
 
-export function submitRoutes(router: Router, services: Services, usage: UsageCounter = usageCounter(services)): void {
+export function submitHandlers(services: Services, usage: UsageCounter): ApiHandlers {
   const queues = new ReliableQueues(services.redis, services.redisKeys);
   const { submitBacklogLimit, submitBacklogPolicy } = services.config;
   const backPressure = new BackPressure(services.redis, services.redisKeys, submitBacklogLimit, submitBacklogPolicy, () =>
@@ -74,21 +74,21 @@ export function submitRoutes(router: Router, services: Services, usage: UsageCou
   // Worker processes serve no /metrics: the web process reads the queue gauges at scrape time.
   services.metrics.queueSource.read = () => queueSnapshot(services.redis, services.redisKeys, Date.now());
 
-  for (const { path, flavour, api } of ROUTES) {
-    apiRoute(router, path, async (ctx) => {
-      const key = await resolveKey(services, ctx.query.key, 'submit');
-      if (key && (await usage.count(key.validKey, key.maxreq, api, 'submit', requestIp(ctx, services)))) {
+  const handler = (flavour: Flavour, api: ApiPath): ApiHandler =>
+    async ({ req, key: rawKey }) => {
+      const key = await resolveKey(services, rawKey, 'submit');
+      if (key && (await usage.count(key.validKey, key.maxreq, api, 'submit', clientIp(req, services.config.trustProxy)))) {
         throw dailyLimitExceeded(secondsUntilUtcMidnight(new Date()));
       }
       // GET and HEAD have no body: parseError without details (§5.1 [T]).
-      if (ctx.method === 'GET' || ctx.method === 'HEAD') throw parseError();
+      if (req.method === 'GET' || req.method === 'HEAD') throw parseError();
       if (!(await backPressure.admit(Math.random()))) {
         services.metrics.submitRefused.inc({ api });
         throw serviceUnavailable({ 'Retry-After': String(RETRY_AFTER_S) });
       }
       const received = Date.now();
       const store = sampled(key, Math.random());
-      const sender = senderOf(ctx, key, received);
+      const sender = senderOf(req, key, received);
       const staged = queues.staged(INCOMING);
       const guard = async (step: () => Promise<unknown>) => {
         try {
@@ -106,8 +106,8 @@ export function submitRoutes(router: Router, services: Services, usage: UsageCou
       let count = 0;
       try {
         const read = await readSubmission(
-          ctx.req,
-          { maxBytes: services.config.maxBodyBytes, contentType: ctx.get('content-type') || undefined, flavour, now: received },
+          req,
+          { maxBytes: services.config.maxBodyBytes, contentType: headerOf(req, 'content-type'), flavour, now: received },
           sink,
         );
         if (!read.ok) throw parseError(read.validation ? { validation: read.validation } : undefined);
@@ -120,12 +120,8 @@ export function submitRoutes(router: Router, services: Services, usage: UsageCou
         throw serviceUnavailable();
       }
       if (count > 0) services.metrics.submittedReports.inc({ api }, count);
-      if (flavour === 'v0') {
-        ctx.status = 204;
-        ctx.body = null;
-      } else {
-        ctx.body = {};
-      }
-    });
-  }
+      // /v1/submit answers 204 without a body, the geosubmits 200 {} (api.md §10.12).
+      return flavour === 'v0' ? NO_CONTENT : {};
+    };
+  return Object.fromEntries(ROUTES.map(({ path, flavour, api }) => [path, handler(flavour, api)]));
 }
