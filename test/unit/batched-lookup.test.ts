@@ -27,6 +27,22 @@ function lookup(opts: { maxKeys?: number; maxInFlight?: number; stuckMs?: number
   return { l, calls };
 }
 
+/** One statement at a time, each held until `release()`: every key exists. */
+function gatedLookup() {
+  let release: () => void = () => {};
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  const { l, calls } = lookup({
+    maxInFlight: 1,
+    run: async (keys) => {
+      await gate;
+      return keys.map((k) => ({ id: k, v: 1 }));
+    },
+  });
+  return { l, calls, release: () => release() };
+}
+
 /** Until the lookup has started `n` statements (timers are no clock for setImmediate order). */
 async function started(calls: unknown[], n: number): Promise<void> {
   while (calls.length < n) await sleep(1);
@@ -51,17 +67,7 @@ test('a statement holds at most maxKeys distinct keys; a caller is never split',
 });
 
 test('at most maxInFlight statements run; later callers wait and go together', async () => {
-  let release: () => void = () => {};
-  const gate = new Promise<void>((r) => {
-    release = r;
-  });
-  const { l, calls } = lookup({
-    maxInFlight: 1,
-    run: async (keys) => {
-      await gate;
-      return keys.map((k) => ({ id: k, v: 1 }));
-    },
-  });
+  const { l, calls, release } = gatedLookup();
   const first = l.load(['a']);
   await started(calls, 1);
   const later = [l.load(['b']), l.load(['c']), l.load(['d'])];
@@ -89,17 +95,7 @@ test('a failing statement rejects every caller of it, and the next batch runs', 
 });
 
 test('a caller cancelled before its batch started is not asked for', async () => {
-  let release: () => void = () => {};
-  const gate = new Promise<void>((r) => {
-    release = r;
-  });
-  const { l, calls } = lookup({
-    maxInFlight: 1,
-    run: async (keys) => {
-      await gate;
-      return keys.map((k) => ({ id: k, v: 1 }));
-    },
-  });
+  const { l, calls, release } = gatedLookup();
   const first = l.load(['a']);
   await started(calls, 1);
   const ticket = { cancelled: false };

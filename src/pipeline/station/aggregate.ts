@@ -35,6 +35,27 @@ export interface BatchAggregate extends PositionSummary {
 export const capSamples = (n: number): number => Math.min(n, MAX_SAMPLES);
 export const capWeight = (w: number): number => Math.min(w, MAX_WEIGHT);
 
+/**
+ * A position in its box: the mean clamped into the box, the radius of the circle around it that
+ * holds the box. Field by field: `{ ...box, ...mean, radius }` (a spread followed by more
+ * properties) cost about 1 µs per spread on Node 20, the drain's largest CPU cost (bench:
+ * --cpu-prof of `ichnos drain`).
+ */
+function positionSummary(box: BBox, lat: number, lon: number, samples: number, weight: number): PositionSummary {
+  const mean = clampToBox(lat, lon, box);
+  return {
+    minLat: box.minLat,
+    maxLat: box.maxLat,
+    minLon: box.minLon,
+    maxLon: box.maxLon,
+    lat: mean.lat,
+    lon: mean.lon,
+    radius: circleRadius(mean.lat, mean.lon, box),
+    samples,
+    weight,
+  };
+}
+
 /** Guards the float rounding of a weighted mean, which can land a hair outside its inputs. */
 export function clampToBox(lat: number, lon: number, box: BBox): { lat: number; lon: number } {
   return {
@@ -65,21 +86,9 @@ export function aggregate(kind: StationKind, obs: readonly PositionedWeight[]): 
     lat += o.lat * w;
     lon += o.lon * w;
   }
-  const mean = clampToBox(lat, lon, box);
-  // Field by field: `{ ...box, ...mean, radius }` (a spread followed by more properties) cost
-  // about 1 µs per spread on Node 20, the drain's largest CPU cost (bench: --cpu-prof of `ichnos drain`).
-  return {
-    minLat: box.minLat,
-    maxLat: box.maxLat,
-    minLon: box.minLon,
-    maxLon: box.maxLon,
-    lat: mean.lat,
-    lon: mean.lon,
-    radius: circleRadius(mean.lat, mean.lon, box),
-    samples: capSamples(obs.length),
-    weight: capWeight(sum),
-    consistent: bboxDiagonal(box) <= MAX_STATION_DISTANCE[kind],
-  };
+  const summary = positionSummary(box, lat, lon, capSamples(obs.length), capWeight(sum)) as BatchAggregate;
+  summary.consistent = bboxDiagonal(box) <= MAX_STATION_DISTANCE[kind];
+  return summary;
 }
 
 type StationPosition = Pick<
@@ -116,16 +125,11 @@ export function mergeIntoStation(station: StationPosition, batch: PositionSummar
     lat = (batch.lat * batch.weight + (station.lat as number) * oldWeight) / total;
     lon = (batch.lon * batch.weight + (station.lon as number) * oldWeight) / total;
   }
-  const mean = clampToBox(lat, lon, box);
-  return {
-    minLat: box.minLat,
-    maxLat: box.maxLat,
-    minLon: box.minLon,
-    maxLon: box.maxLon,
-    lat: mean.lat,
-    lon: mean.lon,
-    radius: circleRadius(mean.lat, mean.lon, box),
-    samples: capSamples((station.samples ?? 0) + batch.samples),
-    weight: capWeight(usableWeight(station.weight ?? 0) + batch.weight),
-  };
+  return positionSummary(
+    box,
+    lat,
+    lon,
+    capSamples((station.samples ?? 0) + batch.samples),
+    capWeight(usableWeight(station.weight ?? 0) + batch.weight),
+  );
 }
