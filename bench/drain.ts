@@ -2,9 +2,7 @@
 // WiFi stations, five each, shuffled and queued on the station shard lists (as the incoming stage
 // leaves them), then one `ichnos drain` process runs until the queues are empty. The baseline:
 // the same station rows written with plain multi-row INSERTs into a scratch table.
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { join } from 'node:path';
 import mysql, { type RowDataPacket } from 'mysql2/promise';
 import { macShard, stationQueue } from '../src/pipeline/queue-names.js';
 import { queueItem } from '../src/pipeline/jobs/station-queue.js';
@@ -13,8 +11,7 @@ import { observationWeight } from '../src/pipeline/station/weight.js';
 import { RedisKeys } from '../src/redis/keys.js';
 import type { RedisClient } from '../src/redis/client.js';
 import { drainMac, placeCentre, rng } from './data.js';
-import { ensureBuild } from './http.js';
-import { ROOT } from './scratch.js';
+import { ensureBuild, spawnIchnos } from './http.js';
 
 export const DRAIN_STATIONS = 200_000;
 export const OBS_PER_STATION = 5;
@@ -84,13 +81,9 @@ export interface DrainResult {
 export async function runDrain(env: Record<string, string>, dbUrl: string, queued: number, nodeFlags: string[] = []): Promise<DrainResult> {
   ensureBuild();
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...nodeFlags, join(ROOT, 'bin/ichnos'), 'drain'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawnIchnos(['drain'], env, nodeFlags, ['ignore', 'pipe', 'inherit']);
   let out = '';
-  child.stdout.on('data', (d: Buffer) => {
+  child.stdout?.on('data', (d: Buffer) => {
     out += d.toString();
   });
   const [code] = await once(child, 'exit');

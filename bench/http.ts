@@ -1,6 +1,6 @@
 // HTTP side of the bench: the servers under test as child processes (so their RSS and CPU are
 // their own), autocannon runs with varied requests, RSS sampling, Redis command counting.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync, type StdioOptions } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
@@ -81,15 +81,34 @@ export function ensureBuild(): void {
   if (res.status !== 0) throw new Error(`npm run build failed (exit ${res.status})`);
 }
 
+/**
+ * `bin/ichnos <args>` as an operator runs it: the launcher picks the node flags of the command
+ * (a serving command gets the web process's heap settings). Extra node flags (--cpu-prof when
+ * profiling, --node-flags) go through NODE_OPTIONS, which node reads before those flags.
+ */
+export function spawnIchnos(args: string[], env: Record<string, string>, nodeFlags: string[], stdio: StdioOptions): ChildProcess {
+  const nodeOptions = [process.env.NODE_OPTIONS ?? '', ...nodeFlags].join(' ').trim();
+  return spawn(join(ROOT, 'bin/ichnos'), args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) },
+    stdio,
+  });
+}
+
+/** The node command line of a running process (what the launcher gave it), from /proc. */
+export function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+  } catch {
+    return '';
+  }
+}
+
 /** `bin/ichnos serve` (the dist/ build) with the scratch env; extra node flags (e.g. --cpu-prof) when profiling. */
 export async function startIchnos(env: Record<string, string>, nodeFlags: string[] = []): Promise<Server> {
   ensureBuild();
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeFlags, join(ROOT, 'bin/ichnos'), 'serve', '--port', String(port)], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, ICHNOS_HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawnIchnos(['serve', '--port', String(port)], { ...env, ICHNOS_HOST: '127.0.0.1' }, nodeFlags, ['ignore', 'ignore', 'inherit']);
   const url = `http://127.0.0.1:${port}`;
   const stop = stopper(child);
   await waitReady(`${url}/__lbheartbeat__`, child, 'ichnos serve');

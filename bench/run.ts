@@ -12,7 +12,7 @@ import { RedisKeys } from '../src/redis/keys.js';
 import { CELLS, loadCells, loadWifi, WIFI_PLACES, APS_PER_PLACE } from './data.js';
 import { bulkInsert, queueObservations, runDrain } from './drain.js';
 import { geoipLookupBench } from './geoip-lookup.js';
-import { cpuSeconds, loadAutocannon, redisCommandsPerRequest, rssSampler, type RequestSpec, type Sample, type Server, startBaseline, startIchnos } from './http.js';
+import { commandLine, cpuSeconds, loadAutocannon, redisCommandsPerRequest, rssSampler, type RequestSpec, type Sample, type Server, startBaseline, startIchnos } from './http.js';
 import { median, type Row, table, writeReport } from './report.js';
 import { asBaseline, cellPool, ipOnlyPool, regionPool, submitPool, wifiPool } from './requests.js';
 import { BUFFER_POOL_BYTES, type BufferPoolChange, createScratch, deleteKeys, raiseBufferPool, restoreBufferPool, ROOT } from './scratch.js';
@@ -149,6 +149,8 @@ async function runHttp(scenarios: HttpScenario[], apiKey: string): Promise<Row[]
   const echo = await startBaseline('koa-echo');
   const ichnos = await startIchnos(scratch.env, profFlags);
   servers.push(bare, echo, ichnos);
+  // The process measured, as bin/ichnos launched it (its node flags decide the heap's size).
+  extra.ichnosCommand = commandLine(ichnos.pid).replace(ROOT, '');
   const pools = new Map(scenarios.map((s) => [s.name, s.pool(apiKey)]));
   const barePool = asBaseline(ipOnlyPool(apiKey), '/');
   const submit = pools.get('geosubmit');

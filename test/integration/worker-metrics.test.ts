@@ -2,6 +2,7 @@
 // pipeline throughput of split web/worker deployments reaches Prometheus.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +26,7 @@ describe('worker metrics', () => {
   before(async () => {
     app = await startTestApp();
     port = await freePort();
-    worker = spawn(process.execPath, [BIN, 'worker', '--metrics-port', String(port)], {
+    worker = spawn(BIN, ['worker', '--metrics-port', String(port)], {
       env: { ...process.env, ...app.env.env, ICHNOS_HOST: '127.0.0.1' },
       stdio: 'ignore',
     });
@@ -49,5 +50,13 @@ describe('worker metrics', () => {
     assert.match(text, /ichnos_pipeline_items_total\{[^}]*stage="incoming"[^}]*\} 1\b/);
     const other = await fetch(`http://127.0.0.1:${port}/v1/geolocate`);
     assert.equal(other.status, 404);
+  });
+
+  test('bin/ichnos replaces itself with node, given the heap settings of a serving command', async () => {
+    // exec: the launched pid is node itself, so signals and exit codes need no forwarding.
+    const argv = (await readFile(`/proc/${worker.pid}/cmdline`, 'utf8')).split('\0');
+    assert.match(argv[0], /node$/);
+    assert.ok(argv.includes('--max-semi-space-size=8') && argv.includes('--max-old-space-size=1024'), argv.join(' '));
+    assert.match(argv[argv.indexOf('--max-old-space-size=1024') + 1], /bin\/ichnos\.mjs$/);
   });
 });
