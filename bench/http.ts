@@ -84,13 +84,12 @@ export function ensureBuild(): void {
 /**
  * `bin/ichnos <args>` as an operator runs it: the launcher picks the node flags of the command
  * (a serving command gets the web process's heap settings). Extra node flags (--cpu-prof when
- * profiling, --node-flags) go through NODE_OPTIONS, which node reads before those flags.
+ * profiling, --node-flags) go through the launcher's ICHNOS_NODE_FLAGS.
  */
 export function spawnIchnos(args: string[], env: Record<string, string>, nodeFlags: string[], stdio: StdioOptions): ChildProcess {
-  const nodeOptions = [process.env.NODE_OPTIONS ?? '', ...nodeFlags].join(' ').trim();
   return spawn(join(ROOT, 'bin/ichnos'), args, {
     cwd: ROOT,
-    env: { ...process.env, ...env, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) },
+    env: { ...process.env, ...env, ...(nodeFlags.length ? { ICHNOS_NODE_FLAGS: nodeFlags.join(' ') } : {}) },
     stdio,
   });
 }

@@ -25,3 +25,13 @@ function done(summary, latency, requests)
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
     e.connect, e.read, e.write, e.status, e.timeout))
 end
+
+-- BENCH_DELAY_MS, when set: every connection waits a random pause (exponential, this mean) after
+-- each answer before its next request, so the load offered is below what the server can take
+-- (the "paced" rows of bench/run.ts: latency at a known fraction of capacity).
+local mean_delay = tonumber(os.getenv("BENCH_DELAY_MS") or "")
+if mean_delay then
+  function delay()
+    return math.floor(-mean_delay * math.log(1 - math.random()) + 0.5)
+  end
+end

@@ -22,7 +22,8 @@ export function haveWrk(install = true): boolean {
 
 let counter = 0;
 
-export async function loadWrk(url: string, pool: readonly RequestSpec[], connections: number, seconds: number): Promise<Sample> {
+/** One wrk run; `delayMs` paces each connection (a mean pause after every answer, pool.lua). */
+export async function loadWrk(url: string, pool: readonly RequestSpec[], connections: number, seconds: number, delayMs?: number): Promise<Sample> {
   const file = join(tmpdir(), `ichnos-bench-pool-${process.pid}-${counter++}.tsv`);
   const lines = pool.map((s) => `${s.method}\t${s.path}\t${s.headers['x-forwarded-for'] ?? ''}\t${s.body ?? ''}`);
   await writeFile(file, `${lines.join('\n')}\n`);
@@ -30,7 +31,7 @@ export async function loadWrk(url: string, pool: readonly RequestSpec[], connect
     const { stdout } = await run(
       'wrk',
       ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '-s', join(ROOT, 'bench/pool.lua'), url],
-      { env: { ...process.env, BENCH_POOL: file }, maxBuffer: 1 << 20 },
+      { env: { ...process.env, BENCH_POOL: file, ...(delayMs ? { BENCH_DELAY_MS: String(delayMs) } : {}) }, maxBuffer: 1 << 20 },
     );
     const line = stdout.split('\n').find((l) => l.startsWith('BENCH '));
     if (!line) throw new Error(`wrk printed no result:\n${stdout}`);
