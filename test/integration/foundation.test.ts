@@ -1,5 +1,6 @@
 // The foundation through HTTP: error envelope, keys, limits, body decoding, monitoring, CORS.
 import assert from 'node:assert/strict';
+import { Agent, request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { insertKey } from '../../src/db/keys.js';
@@ -130,6 +131,47 @@ describe('foundation over HTTP', () => {
     assert.equal(res2.status, 413);
     const json = (await res2.json()) as { error: { code: number } };
     assert.equal(json.error.code, 413);
+  });
+
+  test('bodies without Content-Length (chunked) are read whole on one kept-alive connection, and refused over the limit', async () => {
+    // One socket for all three: a body left unread would corrupt the next request on it.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const sockets = new Set<unknown>();
+    const send = (body: string) =>
+      new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = request(`${app.url}/v1/geolocate?key=test-key`, {
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': LONDON, 'transfer-encoding': 'chunked' },
+        });
+        req.on('socket', (s) => sockets.add(s));
+        req.on('response', (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => {
+            text += d;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    try {
+      const small = await send('{"considerIp": true}');
+      assert.equal(small.status, 200);
+      assert.ok((JSON.parse(small.text) as { accuracy: number }).accuracy > 0);
+      const bad = await send('{"cellTowers": 1}');
+      assert.equal(bad.status, 400);
+      const again = await send('{}');
+      assert.equal(again.status, 200);
+      assert.equal(sockets.size, 1);
+      // Over the limit: 413 (and the connection may close, the rest of the body being unread).
+      const big = await send(JSON.stringify({ pad: 'x'.repeat(10_000) }));
+      assert.equal(big.status, 413);
+      assert.equal((JSON.parse(big.text) as { error: { code: number } }).error.code, 413);
+    } finally {
+      agent.destroy();
+    }
   });
 
   test('OPTIONS on API paths answers CORS without a key; monitors refuse it', async () => {
