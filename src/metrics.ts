@@ -1,13 +1,16 @@
 // Prometheus metrics, one registry per process (tests build several apps in one process,
 // so nothing registers on prom-client's global registry).
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { BoundCounter, BoundHistogram } from './bound-metrics.js';
 
 export interface Metrics {
   registry: Registry;
-  httpRequests: Counter<'route' | 'method' | 'status'>;
-  httpDuration: Histogram<'route' | 'method' | 'status'>;
+  // The metrics touched by every request are bound ones (bound-metrics.ts): same text, no label
+  // hashing per call.
+  httpRequests: BoundCounter<'route' | 'method' | 'status'>;
+  httpDuration: BoundHistogram<'route' | 'method' | 'status'>;
   /** Locate/region answers by API and the source that won (internal, geoip, fallback, none). */
-  answers: Counter<'api' | 'source' | 'fallback'>;
+  answers: BoundCounter<'api' | 'source' | 'fallback'>;
   /** Swallowed backend errors by backend and operation, so failing open is visible. */
   backendErrors: Counter<'backend' | 'operation'>;
   /** Reports accepted by the submit APIs. */
@@ -29,7 +32,7 @@ export interface Metrics {
    */
   queueSource: { read: (() => Promise<QueueGaugeValues[]>) | null };
   /** Station lookups in MySQL by kind (one statement each). */
-  stationLookup: Histogram<'kind'>;
+  stationLookup: BoundHistogram<'kind'>;
   /** External fallback calls by provider and outcome. */
   fallbackCalls: Counter<'provider' | 'outcome'>;
   /** Incoming batches written to the raw archive (outcome ok or error; an error keeps the batch queued). */
@@ -90,20 +93,20 @@ export function createMetrics(withProcessMetrics = true): Metrics {
   const queues = queueGauges(registers, queueSource);
   return {
     registry,
-    httpRequests: new Counter({
+    httpRequests: new BoundCounter({
       name: 'ichnos_http_requests_total',
       help: 'HTTP requests by route, method and status',
       labelNames: ['route', 'method', 'status'],
       registers,
     }),
-    httpDuration: new Histogram({
+    httpDuration: new BoundHistogram({
       name: 'ichnos_http_request_duration_seconds',
       help: 'HTTP request latency by route, method and status',
       labelNames: ['route', 'method', 'status'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     }),
-    answers: new Counter({
+    answers: new BoundCounter({
       name: 'ichnos_locate_answers_total',
       help: 'Locate and region answers by API, winning source and fallback tag',
       labelNames: ['api', 'source', 'fallback'],
@@ -144,7 +147,7 @@ export function createMetrics(withProcessMetrics = true): Metrics {
       labelNames: ['stage'],
       registers,
     }),
-    stationLookup: new Histogram({
+    stationLookup: new BoundHistogram({
       name: 'ichnos_station_lookup_seconds',
       help: 'MySQL station lookup latency by station kind',
       labelNames: ['kind'],
