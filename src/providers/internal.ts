@@ -5,7 +5,7 @@
 import type { Pool } from 'mysql2/promise';
 import type { Ticket } from '../db/batched-lookup.js';
 import type { StationLookups } from '../db/station-lookups.js';
-import { type CellAreaRecord, type CellStation, findAreas, type MacStation } from '../db/stations.js';
+import { type CellAreaRecord, type CellLocateStation, findAreas, type MacLocateStation } from '../db/stations.js';
 import { LOOKUP_DEADLINE_MS, withDeadline } from '../db/pool.js';
 import { areaKeyString, cellKeyString } from '../domain/ids.js';
 import type { Logger } from '../log.js';
@@ -19,9 +19,9 @@ import type { PositionResult } from './result.js';
 import { areaScore, stationScore } from './score.js';
 
 export interface StationMatches {
-  wifi: MacStation[];
-  blue: MacStation[];
-  cells: CellStation[];
+  wifi: MacLocateStation[];
+  blue: MacLocateStation[];
+  cells: CellLocateStation[];
   areas: CellAreaRecord[];
 }
 

@@ -52,7 +52,7 @@ function effectiveSamples(samples: number | null, radius: number | null): number
 }
 
 /** Score of a WiFi, Bluetooth or cell station. */
-export function stationScore(st: StationRecord, now: Date): number {
+export function stationScore(st: Pick<StationRecord, 'created' | 'modified' | 'lastSeen' | 'blockLast' | 'samples' | 'radius'>, now: Date): number {
   const { created, modified } = dates(st.created, st.modified, now);
   // Only the time at the current position counts: a move (block) restarts collection.
   let createdDay = utcDay(created);

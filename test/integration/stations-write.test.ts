@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Pool } from 'mysql2/promise';
 import { migrate } from '../../src/db/migrate.js';
 import { createPool } from '../../src/db/pool.js';
-import type { CellStation, MacStation } from '../../src/db/stations.js';
+import { type CellStation, findBlueForLocate, findCellsForLocate, type LocateFields, type MacStation } from '../../src/db/stations.js';
 import { lockCells, lockMacStations, upsertCells, upsertMacStations } from '../../src/db/stations-write.js';
 import { cellKeyString } from '../../src/domain/ids.js';
 import type { StationRecord, StationSource } from '../../src/domain/station.js';
@@ -106,5 +106,33 @@ describe('station batches: upserts and locking reads', () => {
     await inTransaction((conn) => upsertCells(conn, cells.map((c) => ({ ...c, psc: null }))));
     const again = await inTransaction((conn) => lockCells(conn, cells));
     for (const c of cells) assert.equal(again.get(cellKeyString(c))?.psc, c.psc);
+  });
+
+  test("the locate path's reads return the locate fields of what was written, and nothing else", async () => {
+    const pick = (r: StationRecord): LocateFields => ({
+      lat: r.lat,
+      lon: r.lon,
+      radius: r.radius,
+      region: r.region,
+      samples: r.samples,
+      created: r.created,
+      modified: r.modified,
+      lastSeen: r.lastSeen,
+      blockLast: r.blockLast,
+      blockCount: r.blockCount,
+    });
+    const macs: MacStation[] = Array.from({ length: 40 }, (_, i) => ({ mac: (0xb0c1d2000000 + i * 11).toString(16), ...record(i) }));
+    await inTransaction((conn) => upsertMacStations(conn, 'blue', macs));
+    const found = await findBlueForLocate(pool, [...macs.map((s) => s.mac), 'ffffffffff03']);
+    assert.equal(found.length, macs.length);
+    const byMac = new Map(found.map((s) => [s.mac, s]));
+    for (const { mac, ...r } of macs) assert.deepEqual(byMac.get(mac), { mac, ...pick(r) }, mac);
+
+    const cells: CellStation[] = Array.from({ length: 20 }, (_, i) => ({ radio: 'lte', mcc: 208, mnc: 1, lac: 7, cid: 900 + i, psc: i % 2 ? null : i, ...record(i) }));
+    await inTransaction((conn) => upsertCells(conn, cells));
+    const foundCells = new Map((await findCellsForLocate(pool, cells)).map((c) => [cellKeyString(c), c]));
+    for (const { radio, mcc, mnc, lac, cid, psc, ...r } of cells) {
+      assert.deepEqual(foundCells.get(cellKeyString({ radio, mcc, mnc, lac, cid })), { radio, mcc, mnc, lac, cid, psc, ...pick(r) });
+    }
   });
 });
