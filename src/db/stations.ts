@@ -23,23 +23,14 @@ export function rowToStation(r: RowDataPacket): StationRecord {
  * record per returned row, and `{ key, ...rowToStation(r) }` spreads cost about a microsecond each.
  */
 function stationFields<T extends StationRecord>(r: RowDataPacket, into: T): T {
-  into.lat = num(r.lat);
-  into.lon = num(r.lon);
+  locateFields(r, into);
   into.maxLat = num(r.max_lat);
   into.minLat = num(r.min_lat);
   into.maxLon = num(r.max_lon);
   into.minLon = num(r.min_lon);
-  into.radius = num(r.radius);
-  into.region = r.region ?? null;
-  into.samples = num(r.samples);
   into.source = sourceFromCode(num(r.source));
   into.weight = num(r.weight);
-  into.created = date(r.created);
-  into.modified = date(r.modified);
-  into.lastSeen = date(r.last_seen);
   into.blockFirst = date(r.block_first);
-  into.blockLast = date(r.block_last);
-  into.blockCount = num(r.block_count);
   return into;
 }
 
@@ -107,23 +98,45 @@ export function padded(ids: Buffer[], sizes: readonly number[] = SIZES): { sql: 
   return { sql: new Array(size).fill('?').join(','), params };
 }
 
-async function findByMac(db: Queryable, table: 'wifi_station' | 'blue_station', macs: readonly Mac[]): Promise<MacStation[]> {
+// sql-safe: the two column lists of this module
+const COLUMNS = { station: STATION_COLUMNS, locate: LOCATE_COLUMNS } as const;
+
+/** Rows of a MAC-keyed station table for these MACs: `mac` and one of the column lists. */
+async function macRows(db: Queryable, table: 'wifi_station' | 'blue_station', macs: readonly Mac[], columns: keyof typeof COLUMNS): Promise<RowDataPacket[]> {
   if (macs.length === 0) return [];
   const { sql, params } = padded(macs.map(macToBinary));
   const [rows] = await db.execute<RowDataPacket[]>(
-    `SELECT mac, ${STATION_COLUMNS} FROM ${/* sql-safe: a table-name union */ table} WHERE mac IN (${/* sql-safe: placeholders */ sql})`,
+    `SELECT mac, ${COLUMNS[columns]} FROM ${/* sql-safe: a table-name union */ table} WHERE mac IN (${/* sql-safe: placeholders */ sql})`,
     params,
   );
+  return rows;
+}
+
+/** Rows of cell_station for these cells: the key columns, psc and one of the column lists. */
+async function cellRows(db: Queryable, keys: readonly CellKey[], columns: keyof typeof COLUMNS): Promise<RowDataPacket[]> {
+  if (keys.length === 0) return [];
+  const { sql, params } = padded(keys.map(cellIdToBinary));
+  const [rows] = await db.execute<RowDataPacket[]>(
+    `SELECT radio, mcc, mnc, lac, cid, psc, ${COLUMNS[columns]} FROM cell_station WHERE cellid IN (${/* sql-safe: placeholders */ sql})`,
+    params,
+  );
+  return rows;
+}
+
+/** The key and psc of a cell_station row. */
+function cellOfRow(r: RowDataPacket): CellKey & { psc: number | null } {
+  const radio = radioFromCode(Number(r.radio));
+  if (!radio) throw new Error(`cell_station row with unknown radio ${r.radio}`);
+  return { radio, mcc: Number(r.mcc), mnc: Number(r.mnc), lac: Number(r.lac), cid: Number(r.cid), psc: num(r.psc) };
+}
+
+async function findByMac(db: Queryable, table: 'wifi_station' | 'blue_station', macs: readonly Mac[]): Promise<MacStation[]> {
+  const rows = await macRows(db, table, macs, 'station');
   return rows.map((r) => stationFields(r, { mac: macFromBinary(r.mac as Buffer) } as MacStation));
 }
 
 async function findByMacForLocate(db: Queryable, table: 'wifi_station' | 'blue_station', macs: readonly Mac[]): Promise<MacLocateStation[]> {
-  if (macs.length === 0) return [];
-  const { sql, params } = padded(macs.map(macToBinary));
-  const [rows] = await db.execute<RowDataPacket[]>(
-    `SELECT mac, ${LOCATE_COLUMNS} FROM ${/* sql-safe: a table-name union */ table} WHERE mac IN (${/* sql-safe: placeholders */ sql})`,
-    params,
-  );
+  const rows = await macRows(db, table, macs, 'locate');
   return rows.map((r) => locateFields(r, { mac: macFromBinary(r.mac as Buffer) } as MacLocateStation));
 }
 
@@ -139,17 +152,8 @@ export function findBlueForLocate(db: Queryable, macs: readonly Mac[]): Promise<
 
 /** Cells as the locate path reads them (LOCATE_COLUMNS). */
 export async function findCellsForLocate(db: Queryable, keys: readonly CellKey[]): Promise<CellLocateStation[]> {
-  if (keys.length === 0) return [];
-  const { sql, params } = padded(keys.map(cellIdToBinary));
-  const [rows] = await db.execute<RowDataPacket[]>(
-    `SELECT radio, mcc, mnc, lac, cid, psc, ${LOCATE_COLUMNS} FROM cell_station WHERE cellid IN (${/* sql-safe: placeholders */ sql})`,
-    params,
-  );
-  return rows.map((r) => {
-    const radio = radioFromCode(Number(r.radio));
-    if (!radio) throw new Error(`cell_station row with unknown radio ${r.radio}`);
-    return locateFields(r, { radio, mcc: Number(r.mcc), mnc: Number(r.mnc), lac: Number(r.lac), cid: Number(r.cid), psc: num(r.psc) } as CellLocateStation);
-  });
+  const rows = await cellRows(db, keys, 'locate');
+  return rows.map((r) => locateFields(r, cellOfRow(r) as CellLocateStation));
 }
 
 export function findWifi(db: Queryable, macs: readonly Mac[]): Promise<MacStation[]> {
@@ -161,20 +165,11 @@ export function findBlue(db: Queryable, macs: readonly Mac[]): Promise<MacStatio
 }
 
 export function rowToCell(r: RowDataPacket): CellStation {
-  const radio = radioFromCode(Number(r.radio));
-  if (!radio) throw new Error(`cell_station row with unknown radio ${r.radio}`);
-  const cell = { radio, mcc: Number(r.mcc), mnc: Number(r.mnc), lac: Number(r.lac), cid: Number(r.cid), psc: num(r.psc) } as CellStation;
-  return stationFields(r, cell);
+  return stationFields(r, cellOfRow(r) as CellStation);
 }
 
 export async function findCells(db: Queryable, keys: readonly CellKey[]): Promise<CellStation[]> {
-  if (keys.length === 0) return [];
-  const { sql, params } = padded(keys.map(cellIdToBinary));
-  const [rows] = await db.execute<RowDataPacket[]>(
-    `SELECT radio, mcc, mnc, lac, cid, psc, ${STATION_COLUMNS} FROM cell_station WHERE cellid IN (${/* sql-safe: placeholders */ sql})`,
-    params,
-  );
-  return rows.map(rowToCell);
+  return (await cellRows(db, keys, 'station')).map(rowToCell);
 }
 
 export function rowToArea(r: RowDataPacket): CellAreaRecord {
