@@ -21,6 +21,8 @@ export interface Row {
   cpuRatio?: number;
   /** Every round's value, for the spread. */
   rounds?: number[];
+  /** Every round's ratio to the baseline measured just before (the ratio is their median). */
+  roundRatios?: number[];
   notes?: string;
 }
 
