@@ -65,8 +65,7 @@ function readPlainBody(req: IncomingMessage, limits: BodyLimits): Promise<Buffer
   if (req.complete) {
     // The whole body is buffered already (a small request arrives in one packet with its
     // headers, parsed before the handler resumes): take it without listeners, a promise of
-    // events and a switch to flowing mode, which cost more than the rest of an IP-only locate's
-    // body handling (perf, bench locate-ip).
+    // events and a switch to flowing mode (together ~4 % of an IP-only locate's CPU in perf).
     const size = req.readableLength;
     if (size === 0) return Promise.resolve(EMPTY);
     if (size > limits.maxBytes) return Promise.reject(payloadTooLarge());
