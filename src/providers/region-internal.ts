@@ -1,8 +1,9 @@
 // Region answers from the query's own data (api.md §8.6 "Region variant", §8.5): each cell's
 // MCC names its regions (1/n each); only ambiguous MCCs consult the stored cell areas; WiFi and
 // Bluetooth stations vote with their score for their stored region.
-import { withDeadline } from '../db/pool.js';
-import { findAreas, findBlue, findWifi } from '../db/stations.js';
+import type { Ticket } from '../db/batched-lookup.js';
+import { LOOKUP_DEADLINE_MS, withDeadline } from '../db/pool.js';
+import { findAreas } from '../db/stations.js';
 import { mccRegions } from '../geo/mcc.js';
 import type { RegionIndex } from '../geo/regions.js';
 import type { InternalDeps } from './internal.js';
@@ -40,8 +41,9 @@ export class InternalRegionSource implements RegionSource {
     }
     const [areas, wifi, blue] = await Promise.all([
       ambiguous.length ? this.safely('area', () => findAreas(this.deps.db, ambiguous)) : [],
-      q.wifi.length >= 2 ? this.safely('wifi', () => findWifi(this.deps.db, q.wifi.map((w) => w.mac))) : [],
-      q.blue.length >= 2 ? this.safely('blue', () => findBlue(this.deps.db, q.blue.map((b) => b.mac))) : [],
+      // The locate path's shared lookups: one statement per kind for concurrent requests, the locate columns.
+      q.wifi.length >= 2 ? this.safely('wifi', (ticket) => this.deps.stations.wifi(q.wifi.map((w) => w.mac), ticket)) : [],
+      q.blue.length >= 2 ? this.safely('blue', (ticket) => this.deps.stations.blue(q.blue.map((b) => b.mac), ticket)) : [],
     ]);
     for (const a of areas) {
       if (a.region) add(a.region, areaScore({ ...a, numCells: a.numCells ?? 0, radius: a.radius ?? 0 }, req.now));
@@ -58,9 +60,13 @@ export class InternalRegionSource implements RegionSource {
     return results;
   }
 
-  private async safely<T>(what: string, fn: () => Promise<T[]>): Promise<T[]> {
+  private async safely<T>(what: string, fn: (ticket: Ticket) => Promise<T[]>): Promise<T[]> {
     try {
-      return await withDeadline(fn());
+      // Past the deadline, the ticket drops this caller from a shared lookup it still waits for.
+      const ticket: Ticket = { cancelled: false };
+      return await withDeadline(fn(ticket), LOOKUP_DEADLINE_MS, () => {
+        ticket.cancelled = true;
+      });
     } catch (err) {
       this.deps.metrics.backendErrors.inc({ backend: 'mysql', operation: `region_${what}` });
       this.deps.log.warn({ err: (err as Error).message, what }, 'region station lookup failed');
