@@ -164,14 +164,26 @@ async function runHttp(scenarios: HttpScenario[], apiKey: string): Promise<Row[]
   const runs = new Map<string, Sample[]>();
   const rss: number[] = [];
   const pidOf = new Map([[bare.url, bare.pid], [echo.url, echo.pid], [ichnos.url, ichnos.pid]]);
-  const measure = async (name: string, url: string, pool: RequestSpec[], connections: number, secs = seconds, locate = false) => {
+  /**
+   * One load run of `seconds`. `warmUp`: 2 s, not counted; `delayMs`: paced (wrk only), not in the
+   * rounds' figures; `locate`: the web process's RSS is sampled.
+   */
+  const measure = async (
+    name: string,
+    url: string,
+    pool: RequestSpec[],
+    connections: number,
+    opts: { locate?: boolean; warmUp?: boolean; delayMs?: number } = {},
+  ) => {
+    const { locate = false, warmUp = false, delayMs } = opts;
+    const secs = warmUp ? 2 : seconds;
     const sampler = locate ? rssSampler(ichnos.pid) : null;
     const pid = pidOf.get(url) ?? 0;
     const cpu0 = cpuSeconds(pid);
-    const s = await load(url, pool, connections, secs);
+    const s = delayMs ? await loadWrk(url, pool, connections, secs, delayMs) : await load(url, pool, connections, secs);
     s.cpuUs = ((cpuSeconds(pid) - cpu0) * 1e6) / Math.max(1, s.requests);
     if (sampler) rss.push(...sampler.stop());
-    if (secs === seconds) {
+    if (!warmUp && !delayMs) {
       runs.set(name, [...(runs.get(name) ?? []), s]);
       log(`${name}: ${Math.round(s.rps)} req/s p50 ${s.p50} p99 ${s.p99} cpu ${Math.round(s.cpuUs)} µs/req${s.non2xx ? ` non-2xx ${s.non2xx}` : ''}${s.errors ? ` errors ${s.errors}` : ''}`);
     }
@@ -181,11 +193,11 @@ async function runHttp(scenarios: HttpScenario[], apiKey: string): Promise<Row[]
 
   // Warm-up: JIT, pools, caches; and what each request costs in Redis commands.
   log('warm-up');
-  await measure('bare', bare.url, barePool, 50, 2);
-  await measure('koa-echo', echo.url, echoSmallPool, 50, 2);
+  await measure('bare', bare.url, barePool, 50, { warmUp: true });
+  await measure('koa-echo', echo.url, echoSmallPool, 50, { warmUp: true });
   const redisPerRequest: Record<string, Record<string, number>> = {};
   for (const s of scenarios) {
-    await measure(s.name, ichnos.url, pools.get(s.name) ?? [], s.connections, 2, s.locate);
+    await measure(s.name, ichnos.url, pools.get(s.name) ?? [], s.connections, { warmUp: true, locate: s.locate });
     redisPerRequest[s.name] = await redisCommandsPerRequest(scratch.config.redisUrl, scratch.name, ichnos.url, pools.get(s.name) ?? []);
     if (s.name === 'geosubmit') await deleteKeys(scratch.redis, incoming);
   }
@@ -206,7 +218,7 @@ async function runHttp(scenarios: HttpScenario[], apiKey: string): Promise<Row[]
     log(`round ${round}/${rounds}`);
     for (const s of scenarios.filter((x) => x.locate)) {
       const base = await measure('bare', bare.url, barePool, 50);
-      pair(s.name, base, await measure(s.name, ichnos.url, pools.get(s.name) ?? [], s.connections, seconds, true));
+      pair(s.name, base, await measure(s.name, ichnos.url, pools.get(s.name) ?? [], s.connections, { locate: true }));
     }
     if (submit) {
       const base = await measure('koa-echo-submit', echo.url, echoSubmitPool, 20);
@@ -223,12 +235,8 @@ async function runHttp(scenarios: HttpScenario[], apiKey: string): Promise<Row[]
       const capacity = median((runs.get(s.name) ?? []).map((x) => x.rps));
       if (!(capacity > 0)) continue;
       const delayMs = Math.max(1, Math.round((s.connections / (PACED_SHARE * capacity)) * 1000));
-      const sampler = rssSampler(ichnos.pid);
-      const cpu0 = cpuSeconds(ichnos.pid);
-      const sample = await loadWrk(ichnos.url, pools.get(s.name) ?? [], s.connections, seconds, delayMs);
-      sample.cpuUs = ((cpuSeconds(ichnos.pid) - cpu0) * 1e6) / Math.max(1, sample.requests);
-      rss.push(...sampler.stop());
-      const bareSample = await loadWrk(bare.url, barePool, s.connections, seconds, delayMs);
+      const sample = await measure(s.name, ichnos.url, pools.get(s.name) ?? [], s.connections, { locate: true, delayMs });
+      const bareSample = await measure('bare', bare.url, barePool, s.connections, { delayMs });
       paced.set(s.name, { ichnos: sample, bare: bareSample, delayMs, capacity });
       log(`${s.name} paced (pause ${delayMs} ms): ${Math.round(sample.rps)} req/s p50 ${sample.p50} p99 ${sample.p99}; bare paced p99 ${bareSample.p99}`);
     }
